@@ -1,0 +1,137 @@
+package dev.unroll.engine.spi;
+
+import dev.unroll.engine.Capabilities;
+import dev.unroll.engine.DType;
+import dev.unroll.engine.Matrix;
+import dev.unroll.engine.Tape;
+import dev.unroll.engine.Transpose;
+import dev.unroll.engine.UnrolledModel;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The kernels a backend implements. The front door ({@link dev.unroll.engine.Backend}) has already checked
+ * every argument: shapes fit, all matrices belong to this backend, are open and share one precision,
+ * outputs do not overlap inputs except where an operation says so, scalars are finite. Kernels therefore do
+ * no validation of their own and may cast {@link Matrix#storage()} to their own storage type.
+ *
+ * <p>Matrices are column-major: element (i, j) of {@code a} is element {@code a.offset() + i + j * a.ld()} of
+ * its storage. Implementations must be safe to call from several threads at once on distinct outputs.
+ *
+ * <p>Every method that writes an output overwrites it (nothing accumulates into an output unless its
+ * documentation says so with a β).
+ */
+public interface BackendKernels extends AutoCloseable {
+
+    /** What this backend offers. */
+    Capabilities capabilities();
+
+    /** New zero-filled storage for {@code elements} elements of {@code dtype}. */
+    Storage allocate(DType dtype, long elements);
+
+    /** Copies a packed column-major host array (ld = rows) into {@code dst} (F32). */
+    void upload(float[] src, Matrix dst);
+
+    /** Copies a packed column-major host array (ld = rows) into {@code dst} (F64). */
+    void upload(double[] src, Matrix dst);
+
+    /** Copies a packed column-major segment (native byte order, ld = rows) into {@code dst}. */
+    void upload(MemorySegment src, Matrix dst);
+
+    /** Copies {@code src} into a packed column-major host array (F32). */
+    void download(Matrix src, float[] dst);
+
+    /** Copies {@code src} into a packed column-major host array (F64). */
+    void download(Matrix src, double[] dst);
+
+    /** Copies {@code src} into a packed column-major segment in native byte order. */
+    void download(Matrix src, MemorySegment dst);
+
+    /**
+     * {@code C ← α·op(A)·op(B) + β·C}. With β = 0, C is not read (BLAS semantics: NaN in C does not
+     * propagate). One matrix applied to a batch of column vectors is the batched GEMV of the SPI.
+     */
+    void gemm(Transpose transA, Transpose transB, double alpha, Matrix a, Matrix b, double beta, Matrix c);
+
+    /**
+     * Strided batch of distinct matrix–vector products: for k in [0, x.cols()), with A_k the k-th block of
+     * {@code a.cols() / x.cols()} columns of {@code a}, {@code y_k ← α·op(A_k)·x_k + β·y_k} where x_k, y_k are
+     * column k of {@code x} and {@code y}.
+     */
+    void gemvStridedBatched(Transpose transA, double alpha, Matrix a, Matrix x, double beta, Matrix y);
+
+    /**
+     * {@code out = sign(u)·max(|u| − τ, 0)} elementwise, where τ = {@code scale} when {@code tauPerRow} is
+     * null, else {@code scale·tauPerRow[i]} for row i. When {@code mask} is not null it receives 1 where
+     * |u| > τ (strictly) and 0 elsewhere. {@code out} may be {@code u} itself.
+     */
+    void softThreshold(Matrix u, Matrix tauPerRow, double scale, Matrix out, Matrix mask);
+
+    /**
+     * Runs the first {@code layers} layers of the unrolled network on the batch {@code x} (n×B), starting from
+     * {@code z0} (m×B, or zeros when null). Writes z_layers into {@code zOut} when it is not null. When
+     * {@code tape} is not null, records z_0..z_layers into {@code tape.z(t)} and the pre-threshold values
+     * u_1..u_layers into {@code tape.u(t)}; the front door has already bound the tape to this call.
+     */
+    void unrolledForward(UnrolledModel model, Matrix x, Matrix z0, int layers, Tape tape, Matrix zOut);
+
+    /**
+     * Reverse mode through the layers recorded on {@code tape}, from {@code gradZ} = ∂ℓ/∂z_k. Only the last
+     * {@code lastLayers} layers are differentiated (z at layer k − lastLayers is a constant); the other
+     * layers' gradients are zero. Overwrites every matrix of {@code grads} and, when not null, {@code gradD}
+     * with the part of ∂ℓ/∂D that flows through the layers (the loss's own ∂/∂D comes from
+     * {@link #lassoObjective}).
+     */
+    void unrolledBackward(UnrolledModel model, Tape tape, Matrix gradZ, int lastLayers,
+                          dev.unroll.engine.ParameterSet grads, Matrix gradD);
+
+    /**
+     * The Lasso objective F(Z) = (1/B) Σ_b [½‖x_b − D z_b‖² + λ‖z_b‖₁]. Writes each sample's term into
+     * {@code perSample} (1×B), ∂F/∂Z = (1/B)[Dᵀ(DZ − X) + λ·sign(Z)] (sign(0) = 0) into {@code gradZ}
+     * (m×B) and ∂F/∂D = (1/B)(DZ − X)Zᵀ into {@code gradD} (n×m), each when not null.
+     *
+     * @return F(Z), accumulated in double
+     */
+    double lassoObjective(Matrix d, Matrix x, Matrix z, double lambda, Matrix perSample, Matrix gradZ, Matrix gradD);
+
+    /**
+     * The supervised loss (1/B) Σ_b ½‖z_b − z*_b‖². Writes each sample's term into {@code perSample} and
+     * ∂/∂Z = (Z − Z*)/B into {@code gradZ}, each when not null.
+     */
+    double supervisedLoss(Matrix z, Matrix target, Matrix perSample, Matrix gradZ);
+
+    /**
+     * One Adam step on one parameter, PyTorch's form: m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g²,
+     * p ← p − (lr/(1−β₁ᵗ))·m / (√v/√(1−β₂ᵗ) + ε).
+     */
+    void adamStep(Matrix param, Matrix grad, Matrix m, Matrix v, double lr, double beta1, double beta2,
+                  double epsilon, long step);
+
+    /** {@code y ← a·x + y}. */
+    void axpy(double a, Matrix x, Matrix y);
+
+    /** {@code x ← a·x}. */
+    void scale(double a, Matrix x);
+
+    /** {@code dst ← src}. */
+    void copy(Matrix src, Matrix dst);
+
+    /** Every element of {@code x} set to {@code value}. */
+    void fill(Matrix x, double value);
+
+    /** Σ x_ij, accumulated in at least the matrix's precision. */
+    double sum(Matrix x);
+
+    /** Σ x_ij·y_ij. */
+    double dot(Matrix x, Matrix y);
+
+    /** max |x_ij| (0 for an empty matrix). */
+    double maxAbs(Matrix x);
+
+    /** Frobenius norm √(Σ x_ij²), computed without overflow for finite data. */
+    double norm(Matrix x);
+
+    /** Releases the backend's own resources (pools, handles). Matrices are released by the front door first. */
+    @Override
+    void close();
+}
