@@ -86,22 +86,20 @@ public final class Backend implements AutoCloseable {
     /** A new F32 matrix holding {@code data} (packed column-major, rows×cols). */
     public Matrix fromArray(float[] data, int rows, int cols) {
         Checks.present(data, "data");
-        Matrix m = allocate(DType.F32, rows, cols);
-        try {
-            upload(data, m);
-        } catch (RuntimeException e) {
-            m.close();
-            throw e;
-        }
-        return m;
+        return filled(DType.F32, rows, cols, m -> upload(data, m));
     }
 
     /** A new F64 matrix holding {@code data} (packed column-major, rows×cols). */
     public Matrix fromArray(double[] data, int rows, int cols) {
         Checks.present(data, "data");
-        Matrix m = allocate(DType.F64, rows, cols);
+        return filled(DType.F64, rows, cols, m -> upload(data, m));
+    }
+
+    /** A new matrix written by {@code fill}; freed again if the fill is rejected, so nothing leaks. */
+    private Matrix filled(DType dtype, int rows, int cols, java.util.function.Consumer<Matrix> fill) {
+        Matrix m = allocate(dtype, rows, cols);
         try {
-            upload(data, m);
+            fill.accept(m);
         } catch (RuntimeException e) {
             m.close();
             throw e;
@@ -111,18 +109,14 @@ public final class Backend implements AutoCloseable {
 
     /** Copies packed column-major {@code src} (rows·cols floats, all finite) into the F32 matrix {@code dst}. */
     public void upload(float[] src, Matrix dst) {
-        owned(dst, "upload destination");
-        requireHostType(dst, DType.F32, "float[]");
-        requireLength(Checks.present(src, "source array").length, dst, "source array");
+        hostArray(dst, DType.F32, Checks.present(src, "source array").length, "upload destination", "source array");
         Checks.finite(src, dst.rows(), "uploaded data");
         kernels.upload(src, dst);
     }
 
     /** Copies packed column-major {@code src} (rows·cols doubles, all finite) into the F64 matrix {@code dst}. */
     public void upload(double[] src, Matrix dst) {
-        owned(dst, "upload destination");
-        requireHostType(dst, DType.F64, "double[]");
-        requireLength(Checks.present(src, "source array").length, dst, "source array");
+        hostArray(dst, DType.F64, Checks.present(src, "source array").length, "upload destination", "source array");
         Checks.finite(src, dst.rows(), "uploaded data");
         kernels.upload(src, dst);
     }
@@ -140,17 +134,13 @@ public final class Backend implements AutoCloseable {
 
     /** Copies the F32 matrix {@code src} into {@code dst} (packed column-major, rows·cols floats). */
     public void download(Matrix src, float[] dst) {
-        owned(src, "download source");
-        requireHostType(src, DType.F32, "float[]");
-        requireLength(Checks.present(dst, "destination array").length, src, "destination array");
+        hostArray(src, DType.F32, Checks.present(dst, "destination array").length, "download source", "destination array");
         kernels.download(src, dst);
     }
 
     /** Copies the F64 matrix {@code src} into {@code dst} (packed column-major, rows·cols doubles). */
     public void download(Matrix src, double[] dst) {
-        owned(src, "download source");
-        requireHostType(src, DType.F64, "double[]");
-        requireLength(Checks.present(dst, "destination array").length, src, "destination array");
+        hostArray(src, DType.F64, Checks.present(dst, "destination array").length, "download source", "destination array");
         kernels.download(src, dst);
     }
 
@@ -761,6 +751,13 @@ public final class Backend implements AutoCloseable {
         owned(y, yRole);
         Checks.dtype(y, x.dtype(), yRole);
         Checks.shape(y, x.rows(), x.cols(), yRole, "same shape as " + xRole);
+    }
+
+    /** A matrix of this backend exchanged with a packed host array of {@code length} elements of {@code expected}. */
+    private void hostArray(Matrix m, DType expected, int length, String matrixRole, String arrayRole) {
+        owned(m, matrixRole);
+        requireHostType(m, expected, expected.javaType() + "[]");
+        requireLength(length, m, arrayRole);
     }
 
     private static void requireHostType(Matrix m, DType expected, String javaType) {
