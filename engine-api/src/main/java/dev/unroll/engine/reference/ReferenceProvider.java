@@ -5,6 +5,7 @@ import dev.unroll.engine.spi.Availability;
 import dev.unroll.engine.spi.BackendKernels;
 import dev.unroll.engine.spi.BackendProvider;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -36,7 +37,10 @@ public final class ReferenceProvider implements BackendProvider {
 
     @Override
     public Availability probe() {
-        return Availability.available(Map.of("accumulation", "double", "threads", "1"));
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("accumulation", "double");
+        details.put("threads", "1");
+        return Availability.available(details);
     }
 
     @Override
