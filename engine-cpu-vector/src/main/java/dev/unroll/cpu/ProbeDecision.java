@@ -50,13 +50,6 @@ final class ProbeDecision {
 
     /** The option that switches C2 off, or null when C2 is on. */
     static String c2Off(VmFacts facts) {
-        String info = facts.vmInfo() == null ? "" : facts.vmInfo();
-        if (info.contains("emulated-client")) {
-            return "emulated-client mode";
-        }
-        if (info.contains("interpreted mode")) {
-            return "-Xint";
-        }
         for (String arg : facts.jvmArguments()) {
             String a = arg.trim();
             if (a.equals("-Xint") || a.equals("-XX:-UseCompiler")) {
@@ -71,6 +64,14 @@ final class ProbeDecision {
                     return a;
                 }
             }
+        }
+        // Flags not among the input arguments (e.g. from JDK_JAVA_OPTIONS files) still show in java.vm.info.
+        String info = facts.vmInfo() == null ? "" : facts.vmInfo();
+        if (info.contains("emulated-client")) {
+            return "-XX:TieredStopAtLevel=1 or similar (java.vm.info says emulated-client)";
+        }
+        if (info.contains("interpreted mode")) {
+            return "-Xint";
         }
         return null;
     }
