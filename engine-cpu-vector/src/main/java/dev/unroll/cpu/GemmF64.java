@@ -6,7 +6,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * GEMM for double arrays, column-major with BLAS semantics: C ← α·op(A)·op(B) + β·C, where β = 0 means C is
- * not read. NN and NT run a register-blocked micro-kernel (2 vectors of rows × 4 columns of C held in
+ * not read. NN and NT run a register-blocked micro-kernel (4 vectors of rows × 6 columns of C held in
  * registers, op(A)'s columns loaded, op(B)'s entries broadcast, fused multiply-add); TN runs blocked dot
  * products over A's contiguous columns; TT packs op(A) first. Columns of C are split across the workers.
  * Generated from {@code GemmF32} by tools/gen-f64.sh.
@@ -14,6 +14,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class GemmF64 {
     private static final VectorSpecies<Double> S = Species.F64;
     private static final int V = S.length();
+    /** Columns of C per micro-kernel call. */
+    private static final int COLUMN_BLOCK = 6;
 
     private GemmF64() {
     }
@@ -42,7 +44,7 @@ final class GemmF64 {
         double[] pa = ap;
         int paOff = apOff;
         int paLd = apLd;
-        workers.forRange(n, 4, (long) m * n * k, (j0, j1) ->
+        workers.forRange(n, COLUMN_BLOCK, (long) m * n * k, (j0, j1) ->
                 range(dotForm, tb, m, k, alpha, pa, paOff, paLd, b, bOff, ldb, beta, c, cOff, ldc, j0, j1));
     }
 
@@ -52,16 +54,16 @@ final class GemmF64 {
      */
     static void range(boolean dotForm, boolean tb, int m, int k, double alpha, double[] a, int aOff, int lda,
                       double[] b, int bOff, int ldb, double beta, double[] c, int cOff, int ldc, int j0, int j1) {
-        scaleColumns(beta, c, cOff, ldc, m, j0, j1);
         if (alpha == 0 || k == 0) {
+            scaleColumns(beta, c, cOff, ldc, m, j0, j1);
             return;
         }
         if (dotForm) {
-            dotColumns(m, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, j0, j1);
+            dotColumns(m, k, alpha, beta, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, j0, j1);
         } else {
             int bRs = tb ? ldb : 1;
             int bCs = tb ? 1 : ldb;
-            axpyColumns(m, k, alpha, a, aOff, lda, b, bOff, bRs, bCs, c, cOff, ldc, j0, j1);
+            axpyColumns(m, k, alpha, beta, a, aOff, lda, b, bOff, bRs, bCs, c, cOff, ldc, j0, j1);
         }
     }
 
@@ -85,62 +87,120 @@ final class GemmF64 {
         }
     }
 
-    /** C[:, j] += Σ_l op(A)[:, l] · α·op(B)[l, j], 4 columns × 2 vectors of rows at a time. */
-    private static void axpyColumns(int m, int k, double alpha, double[] a, int aOff, int lda, double[] b, int bOff,
+    /** C[:, j] += Σ_l op(A)[:, l] · α·op(B)[l, j], 6 columns × 4 vectors of rows at a time (24 accumulators). */
+    private static void axpyColumns(int m, int k, double alpha, double beta, double[] a, int aOff, int lda, double[] b, int bOff,
                                     int bRs, int bCs, double[] c, int cOff, int ldc, int j0, int j1) {
         int j = j0;
-        for (; j + 4 <= j1; j += 4) {
+        for (; j + 6 <= j1; j += 6) {
             int b0 = bOff + j * bCs;
             int b1 = b0 + bCs;
             int b2 = b1 + bCs;
             int b3 = b2 + bCs;
+            int b4 = b3 + bCs;
+            int b5 = b4 + bCs;
             int c0 = cOff + j * ldc;
             int c1 = c0 + ldc;
             int c2 = c1 + ldc;
             int c3 = c2 + ldc;
+            int c4 = c3 + ldc;
+            int c5 = c4 + ldc;
             int i = 0;
-            for (; i + 2 * V <= m; i += 2 * V) {
+            for (; i + 4 * V <= m; i += 4 * V) {
                 DoubleVector s00 = DoubleVector.zero(S);
                 DoubleVector s01 = DoubleVector.zero(S);
+                DoubleVector s02 = DoubleVector.zero(S);
+                DoubleVector s03 = DoubleVector.zero(S);
                 DoubleVector s10 = DoubleVector.zero(S);
                 DoubleVector s11 = DoubleVector.zero(S);
+                DoubleVector s12 = DoubleVector.zero(S);
+                DoubleVector s13 = DoubleVector.zero(S);
                 DoubleVector s20 = DoubleVector.zero(S);
                 DoubleVector s21 = DoubleVector.zero(S);
+                DoubleVector s22 = DoubleVector.zero(S);
+                DoubleVector s23 = DoubleVector.zero(S);
                 DoubleVector s30 = DoubleVector.zero(S);
                 DoubleVector s31 = DoubleVector.zero(S);
+                DoubleVector s32 = DoubleVector.zero(S);
+                DoubleVector s33 = DoubleVector.zero(S);
+                DoubleVector s40 = DoubleVector.zero(S);
+                DoubleVector s41 = DoubleVector.zero(S);
+                DoubleVector s42 = DoubleVector.zero(S);
+                DoubleVector s43 = DoubleVector.zero(S);
+                DoubleVector s50 = DoubleVector.zero(S);
+                DoubleVector s51 = DoubleVector.zero(S);
+                DoubleVector s52 = DoubleVector.zero(S);
+                DoubleVector s53 = DoubleVector.zero(S);
                 int ai = aOff + i;
                 for (int l = 0; l < k; l++) {
                     int ao = ai + l * lda;
                     DoubleVector x0 = DoubleVector.fromArray(S, a, ao);
                     DoubleVector x1 = DoubleVector.fromArray(S, a, ao + V);
+                    DoubleVector x2 = DoubleVector.fromArray(S, a, ao + 2 * V);
+                    DoubleVector x3 = DoubleVector.fromArray(S, a, ao + 3 * V);
                     int bo = l * bRs;
-                    DoubleVector w = DoubleVector.broadcast(S, b[b0 + bo]);
-                    s00 = x0.fma(w, s00);
-                    s01 = x1.fma(w, s01);
-                    w = DoubleVector.broadcast(S, b[b1 + bo]);
-                    s10 = x0.fma(w, s10);
-                    s11 = x1.fma(w, s11);
-                    w = DoubleVector.broadcast(S, b[b2 + bo]);
-                    s20 = x0.fma(w, s20);
-                    s21 = x1.fma(w, s21);
-                    w = DoubleVector.broadcast(S, b[b3 + bo]);
-                    s30 = x0.fma(w, s30);
-                    s31 = x1.fma(w, s31);
+                    DoubleVector w0 = DoubleVector.broadcast(S, b[b0 + bo]);
+                    s00 = x0.fma(w0, s00);
+                    s01 = x1.fma(w0, s01);
+                    s02 = x2.fma(w0, s02);
+                    s03 = x3.fma(w0, s03);
+                    DoubleVector w1 = DoubleVector.broadcast(S, b[b1 + bo]);
+                    s10 = x0.fma(w1, s10);
+                    s11 = x1.fma(w1, s11);
+                    s12 = x2.fma(w1, s12);
+                    s13 = x3.fma(w1, s13);
+                    DoubleVector w2 = DoubleVector.broadcast(S, b[b2 + bo]);
+                    s20 = x0.fma(w2, s20);
+                    s21 = x1.fma(w2, s21);
+                    s22 = x2.fma(w2, s22);
+                    s23 = x3.fma(w2, s23);
+                    DoubleVector w3 = DoubleVector.broadcast(S, b[b3 + bo]);
+                    s30 = x0.fma(w3, s30);
+                    s31 = x1.fma(w3, s31);
+                    s32 = x2.fma(w3, s32);
+                    s33 = x3.fma(w3, s33);
+                    DoubleVector w4 = DoubleVector.broadcast(S, b[b4 + bo]);
+                    s40 = x0.fma(w4, s40);
+                    s41 = x1.fma(w4, s41);
+                    s42 = x2.fma(w4, s42);
+                    s43 = x3.fma(w4, s43);
+                    DoubleVector w5 = DoubleVector.broadcast(S, b[b5 + bo]);
+                    s50 = x0.fma(w5, s50);
+                    s51 = x1.fma(w5, s51);
+                    s52 = x2.fma(w5, s52);
+                    s53 = x3.fma(w5, s53);
                 }
-                addInto(s00, alpha, c, c0 + i);
-                addInto(s01, alpha, c, c0 + i + V);
-                addInto(s10, alpha, c, c1 + i);
-                addInto(s11, alpha, c, c1 + i + V);
-                addInto(s20, alpha, c, c2 + i);
-                addInto(s21, alpha, c, c2 + i + V);
-                addInto(s30, alpha, c, c3 + i);
-                addInto(s31, alpha, c, c3 + i + V);
+                addInto(s00, alpha, beta, c, c0 + i);
+                addInto(s01, alpha, beta, c, c0 + i + V);
+                addInto(s02, alpha, beta, c, c0 + i + 2 * V);
+                addInto(s03, alpha, beta, c, c0 + i + 3 * V);
+                addInto(s10, alpha, beta, c, c1 + i);
+                addInto(s11, alpha, beta, c, c1 + i + V);
+                addInto(s12, alpha, beta, c, c1 + i + 2 * V);
+                addInto(s13, alpha, beta, c, c1 + i + 3 * V);
+                addInto(s20, alpha, beta, c, c2 + i);
+                addInto(s21, alpha, beta, c, c2 + i + V);
+                addInto(s22, alpha, beta, c, c2 + i + 2 * V);
+                addInto(s23, alpha, beta, c, c2 + i + 3 * V);
+                addInto(s30, alpha, beta, c, c3 + i);
+                addInto(s31, alpha, beta, c, c3 + i + V);
+                addInto(s32, alpha, beta, c, c3 + i + 2 * V);
+                addInto(s33, alpha, beta, c, c3 + i + 3 * V);
+                addInto(s40, alpha, beta, c, c4 + i);
+                addInto(s41, alpha, beta, c, c4 + i + V);
+                addInto(s42, alpha, beta, c, c4 + i + 2 * V);
+                addInto(s43, alpha, beta, c, c4 + i + 3 * V);
+                addInto(s50, alpha, beta, c, c5 + i);
+                addInto(s51, alpha, beta, c, c5 + i + V);
+                addInto(s52, alpha, beta, c, c5 + i + 2 * V);
+                addInto(s53, alpha, beta, c, c5 + i + 3 * V);
             }
             for (; i + V <= m; i += V) {
                 DoubleVector s0 = DoubleVector.zero(S);
                 DoubleVector s1 = DoubleVector.zero(S);
                 DoubleVector s2 = DoubleVector.zero(S);
                 DoubleVector s3 = DoubleVector.zero(S);
+                DoubleVector s4 = DoubleVector.zero(S);
+                DoubleVector s5 = DoubleVector.zero(S);
                 for (int l = 0; l < k; l++) {
                     DoubleVector x0 = DoubleVector.fromArray(S, a, aOff + i + l * lda);
                     int bo = l * bRs;
@@ -148,17 +208,23 @@ final class GemmF64 {
                     s1 = x0.fma(DoubleVector.broadcast(S, b[b1 + bo]), s1);
                     s2 = x0.fma(DoubleVector.broadcast(S, b[b2 + bo]), s2);
                     s3 = x0.fma(DoubleVector.broadcast(S, b[b3 + bo]), s3);
+                    s4 = x0.fma(DoubleVector.broadcast(S, b[b4 + bo]), s4);
+                    s5 = x0.fma(DoubleVector.broadcast(S, b[b5 + bo]), s5);
                 }
-                addInto(s0, alpha, c, c0 + i);
-                addInto(s1, alpha, c, c1 + i);
-                addInto(s2, alpha, c, c2 + i);
-                addInto(s3, alpha, c, c3 + i);
+                addInto(s0, alpha, beta, c, c0 + i);
+                addInto(s1, alpha, beta, c, c1 + i);
+                addInto(s2, alpha, beta, c, c2 + i);
+                addInto(s3, alpha, beta, c, c3 + i);
+                addInto(s4, alpha, beta, c, c4 + i);
+                addInto(s5, alpha, beta, c, c5 + i);
             }
             for (; i < m; i++) {
-                scalarTail(i, k, alpha, a, aOff, lda, b, b0, bRs, c, c0);
-                scalarTail(i, k, alpha, a, aOff, lda, b, b1, bRs, c, c1);
-                scalarTail(i, k, alpha, a, aOff, lda, b, b2, bRs, c, c2);
-                scalarTail(i, k, alpha, a, aOff, lda, b, b3, bRs, c, c3);
+                scalarTail(i, k, alpha, beta, a, aOff, lda, b, b0, bRs, c, c0);
+                scalarTail(i, k, alpha, beta, a, aOff, lda, b, b1, bRs, c, c1);
+                scalarTail(i, k, alpha, beta, a, aOff, lda, b, b2, bRs, c, c2);
+                scalarTail(i, k, alpha, beta, a, aOff, lda, b, b3, bRs, c, c3);
+                scalarTail(i, k, alpha, beta, a, aOff, lda, b, b4, bRs, c, c4);
+                scalarTail(i, k, alpha, beta, a, aOff, lda, b, b5, bRs, c, c5);
             }
         }
         for (; j < j1; j++) {
@@ -174,8 +240,8 @@ final class GemmF64 {
                     s0 = DoubleVector.fromArray(S, a, ao).fma(w, s0);
                     s1 = DoubleVector.fromArray(S, a, ao + V).fma(w, s1);
                 }
-                addInto(s0, alpha, c, c0 + i);
-                addInto(s1, alpha, c, c0 + i + V);
+                addInto(s0, alpha, beta, c, c0 + i);
+                addInto(s1, alpha, beta, c, c0 + i + V);
             }
             for (; i + V <= m; i += V) {
                 DoubleVector s0 = DoubleVector.zero(S);
@@ -183,29 +249,41 @@ final class GemmF64 {
                     s0 = DoubleVector.fromArray(S, a, aOff + i + l * lda)
                             .fma(DoubleVector.broadcast(S, b[b0 + l * bRs]), s0);
                 }
-                addInto(s0, alpha, c, c0 + i);
+                addInto(s0, alpha, beta, c, c0 + i);
             }
             for (; i < m; i++) {
-                scalarTail(i, k, alpha, a, aOff, lda, b, b0, bRs, c, c0);
+                scalarTail(i, k, alpha, beta, a, aOff, lda, b, b0, bRs, c, c0);
             }
         }
     }
 
-    private static void addInto(DoubleVector s, double alpha, double[] c, int at) {
-        DoubleVector.fromArray(S, c, at).add(s.mul(alpha)).intoArray(c, at);
+    /** c[at..] ← α·s + β·c[at..]; with β = 0, c is not read. */
+    private static void addInto(DoubleVector s, double alpha, double beta, double[] c, int at) {
+        DoubleVector p = s.mul(alpha);
+        if (beta != 0) {
+            p = DoubleVector.fromArray(S, c, at).fma(DoubleVector.broadcast(S, beta), p);
+        } else {
+            p = p.add(0d); // +0 for an exact zero, as when accumulating into a zeroed C
+        }
+        p.intoArray(c, at);
     }
 
-    private static void scalarTail(int i, int k, double alpha, double[] a, int aOff, int lda, double[] b, int bCol,
+    /** α·s + β·old, where β = 0 ignores old (BLAS: C is not read). */
+    private static double combine(double product, double beta, double old) {
+        return beta == 0 ? product + 0d : Math.fma(beta, old, product);
+    }
+
+    private static void scalarTail(int i, int k, double alpha, double beta, double[] a, int aOff, int lda, double[] b, int bCol,
                                    int bRs, double[] c, int cCol) {
         double s = 0;
         for (int l = 0; l < k; l++) {
             s = Math.fma(a[aOff + i + l * lda], b[bCol + l * bRs], s);
         }
-        c[cCol + i] += alpha * s;
+        c[cCol + i] = combine(alpha * s, beta, c[cCol + i]);
     }
 
     /** C[i, j] += α·⟨A[:, i], B[:, j]⟩ (A stored k×m), 2×2 dot products at a time. */
-    private static void dotColumns(int m, int k, double alpha, double[] a, int aOff, int lda, double[] b, int bOff,
+    private static void dotColumns(int m, int k, double alpha, double beta, double[] a, int aOff, int lda, double[] b, int bOff,
                                    int ldb, double[] c, int cOff, int ldc, int j0, int j1) {
         int j = j0;
         for (; j + 2 <= j1; j += 2) {
@@ -246,21 +324,21 @@ final class GemmF64 {
                     t10 = Math.fma(x1, y0, t10);
                     t11 = Math.fma(x1, y1, t11);
                 }
-                c[cj0 + i] += alpha * t00;
-                c[cj1 + i] += alpha * t01;
-                c[cj0 + i + 1] += alpha * t10;
-                c[cj1 + i + 1] += alpha * t11;
+                c[cj0 + i] = combine(alpha * t00, beta, c[cj0 + i]);
+                c[cj1 + i] = combine(alpha * t01, beta, c[cj1 + i]);
+                c[cj0 + i + 1] = combine(alpha * t10, beta, c[cj0 + i + 1]);
+                c[cj1 + i + 1] = combine(alpha * t11, beta, c[cj1 + i + 1]);
             }
             for (; i < m; i++) {
-                c[cj0 + i] += alpha * dot(k, a, aOff + i * lda, b, bj0);
-                c[cj1 + i] += alpha * dot(k, a, aOff + i * lda, b, bj1);
+                c[cj0 + i] = combine(alpha * dot(k, a, aOff + i * lda, b, bj0), beta, c[cj0 + i]);
+                c[cj1 + i] = combine(alpha * dot(k, a, aOff + i * lda, b, bj1), beta, c[cj1 + i]);
             }
         }
         for (; j < j1; j++) {
             int bj = bOff + j * ldb;
             int cj = cOff + j * ldc;
             for (int i = 0; i < m; i++) {
-                c[cj + i] += alpha * dot(k, a, aOff + i * lda, b, bj);
+                c[cj + i] = combine(alpha * dot(k, a, aOff + i * lda, b, bj), beta, c[cj + i]);
             }
         }
     }
