@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../src/main/java/dev/unroll/cpu"
 for f in GemmF32 ElementwiseF32; do
-    sed -e 's/float/double/g; s/Float/Double/g; s/FLOAT/DOUBLE/g; s/F32/F64/g; s/0f/0d/g; s/1f/1d/g; s/\.f()/.d()/g' \
+    sed -e 's/float/double/g; s/Float/Double/g; s/FLOAT/DOUBLE/g; s/F32/F64/g; s/0f/0d/g; s/1f/1d/g; s/\.f()/.d()/g; s/(double) //g' \
         -e 's/Generated F64 twin: {@code \([A-Za-z]*\)F64}[^.]*\./Generated from {@code \1F32} by tools\/gen-f64.sh./' \
         "$f.java" > "${f/F32/F64}.java"
 done

@@ -215,8 +215,8 @@ final class ElementwiseF64 {
         double[] cmp = new double[m];
         for (int i = 0; i < m; i++) {
             double t = tau[i];
-            hi[i] = (double) t;
-            lo[i] = (double) (t - hi[i]);
+            hi[i] = t;
+            lo[i] = (t - hi[i]);
             cmp[i] = hi[i] > t ? Math.nextDown(hi[i]) : hi[i];
         }
         double[] ua = u.d();
@@ -262,7 +262,7 @@ final class ElementwiseF64 {
         int m = u.rows();
         double[] cmp = new double[m];
         for (int i = 0; i < m; i++) {
-            double hi = (double) tau[i];
+            double hi = tau[i];
             cmp[i] = hi > tau[i] ? Math.nextDown(hi) : hi;
         }
         double[] ua = u.d();
@@ -345,13 +345,13 @@ final class ElementwiseF64 {
     static void adam(Mat p, Mat g, Mat mm, Mat vv, double lr, double beta1, double beta2, double eps, long step) {
         double bias1 = 1 - Math.pow(beta1, step);
         double bias2 = 1 - Math.pow(beta2, step);
-        double b1 = (double) beta1;
-        double c1 = (double) (1 - beta1);
-        double b2 = (double) beta2;
-        double c2 = (double) (1 - beta2);
-        double stepSize = (double) (lr / bias1);
-        double invSqrtBias2 = (double) (1 / Math.sqrt(bias2));
-        double e = (double) eps;
+        double b1 = beta1;
+        double c1 = (1 - beta1);
+        double b2 = beta2;
+        double c2 = (1 - beta2);
+        double stepSize = (lr / bias1);
+        double invSqrtBias2 = (1 / Math.sqrt(bias2));
+        double e = eps;
         double[] pa = p.d();
         double[] ga = g.d();
         double[] ma = mm.d();
@@ -378,7 +378,7 @@ final class ElementwiseF64 {
                 double v2 = b2 * va[vb + i] + c2 * gv * gv;
                 ma[mb + i] = mv;
                 va[vb + i] = v2;
-                pa[pb + i] -= stepSize * mv / ((double) Math.sqrt(v2) * invSqrtBias2 + e);
+                pa[pb + i] -= stepSize * mv / (Math.sqrt(v2) * invSqrtBias2 + e);
             }
         }
     }

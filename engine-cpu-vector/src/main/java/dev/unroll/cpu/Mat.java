@@ -19,11 +19,6 @@ record Mat(VecBuffer buf, int off, int ld, int rows, int cols) {
         return m == null ? null : new Mat((VecBuffer) m.storage(), Math.toIntExact(m.offset()), m.ld(), m.rows(), m.cols());
     }
 
-    /** A new zero-filled packed matrix. */
-    static Mat scratch(DType dtype, int rows, int cols) {
-        return new Mat(VecBuffer.allocate(dtype, (long) rows * cols), 0, Math.max(rows, 1), rows, cols);
-    }
-
     DType dtype() {
         return buf instanceof VecBuffer.F32 ? DType.F32 : DType.F64;
     }

@@ -19,14 +19,16 @@ import dev.unroll.engine.UnrolledModel;
  * alista   U = Z − α W̃ᵀ R             α̂ = −⟨W̃Ū, R⟩, θ̂ = −λ Σ S                   Z̄ = Ū − α Dᵀ(W̃Ū)    D̂ −= α (W̃Ū) Zᵀ
  * step     U = Z − α Dᵀ R, τ = λα     α̂ = −⟨DŪ, R⟩ − λ Σ S                       Z̄ = Ū − α Dᵀ(DŪ)    D̂ −= α (R Ūᵀ + (DŪ) Zᵀ)
  * </pre>
- * Future work: fused, batch-tiled layers that keep a tile of Z in cache across layers, and workspaces
- * kept between calls (scratch is allocated per call here).
+ * Scratch matrices come from the calling thread's {@link Workspace}. Future work: fused, batch-tiled layers
+ * that keep a tile of Z in cache across layers instead of streaming whole matrices once per layer.
  */
 final class UnrolledPasses {
     private final Blas blas;
+    private final ThreadLocal<Workspace> workspaces;
 
-    UnrolledPasses(Blas blas) {
+    UnrolledPasses(Blas blas, ThreadLocal<Workspace> workspaces) {
         this.blas = blas;
+        this.workspaces = workspaces;
     }
 
     void forward(UnrolledModel model, Matrix x, Matrix z0, int layers, Tape tape, Matrix zOut) {
@@ -36,9 +38,10 @@ final class UnrolledPasses {
         int n = spec.signalDim();
         int batch = x.cols();
         Mat xm = Mat.of(x);
-        Mat[] ping = tape == null ? new Mat[] {Mat.scratch(dt, m, batch), Mat.scratch(dt, m, batch)} : null;
-        Mat uScratch = tape == null ? Mat.scratch(dt, m, batch) : null;
-        Mat r = Mat.scratch(dt, n, batch);
+        Workspace ws = workspaces.get();
+        Mat[] ping = tape == null ? new Mat[] {ws.get(0, dt, m, batch), ws.get(1, dt, m, batch)} : null;
+        Mat uScratch = tape == null ? ws.get(2, dt, m, batch) : null;
+        Mat r = ws.get(3, dt, n, batch);
         Mat z = tape != null ? Mat.of(tape.z(0)) : ping[0];
         if (z0 != null) {
             blas.copy(Mat.of(z0), z);
@@ -98,11 +101,12 @@ final class UnrolledPasses {
         }
         Mat d = Mat.of(model.dictionary());
         Mat x = Mat.of(tape.input());
-        Mat g = Mat.scratch(dt, m, batch);
-        Mat gPrev = Mat.scratch(dt, m, batch);
-        Mat ubar = Mat.scratch(dt, m, batch);
-        Mat r = Mat.scratch(dt, n, batch);
-        Mat wu = Mat.scratch(dt, n, batch);
+        Workspace ws = workspaces.get();
+        Mat g = ws.get(0, dt, m, batch);
+        Mat gPrev = ws.get(1, dt, m, batch);
+        Mat ubar = ws.get(2, dt, m, batch);
+        Mat r = ws.get(3, dt, n, batch);
+        Mat wu = ws.get(4, dt, n, batch);
         blas.copy(Mat.of(gradZ), g);
         for (int t = k; t > k - lastLayers; t--) {
             int l = t - 1;

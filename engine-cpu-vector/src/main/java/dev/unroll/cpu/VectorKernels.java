@@ -25,11 +25,12 @@ final class VectorKernels implements BackendKernels {
     private final Workers workers;
     private final Blas blas;
     private final UnrolledPasses unrolled;
+    private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(Workspace::new);
 
     VectorKernels(int threads) {
         this.workers = new Workers(threads);
         this.blas = new Blas(workers);
-        this.unrolled = new UnrolledPasses(blas);
+        this.unrolled = new UnrolledPasses(blas, workspaces);
     }
 
     @Override
@@ -121,7 +122,7 @@ final class VectorKernels implements BackendKernels {
         int batch = x.cols();
         Mat dm = Mat.of(d);
         Mat zm = Mat.of(z);
-        Mat r = Mat.scratch(x.dtype(), x.rows(), batch);
+        Mat r = workspaces.get().get(0, x.dtype(), x.rows(), batch);
         blas.copy(Mat.of(x), r);
         blas.gemm(false, false, 1, dm, zm, -1, r);
         double[] squares = new double[batch];
@@ -151,7 +152,7 @@ final class VectorKernels implements BackendKernels {
     @Override
     public double supervisedLoss(Matrix z, Matrix target, Matrix perSample, Matrix gradZ) {
         int batch = z.cols();
-        Mat e = Mat.scratch(z.dtype(), z.rows(), batch);
+        Mat e = workspaces.get().get(0, z.dtype(), z.rows(), batch);
         blas.copy(Mat.of(z), e);
         blas.axpy(-1, Mat.of(target), e);
         double[] squares = new double[batch];
