@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.ForkJoinWorkerThread;
 
 /**
  * The backend's own thread pool ({@code unroll.threads} workers, the calling thread included) and the one way
@@ -35,7 +36,7 @@ final class Workers implements AutoCloseable {
      * the calling thread alone when {@code work} (multiply-adds) is small.
      */
     void forRange(int n, int grain, long work, Range body) {
-        if (pool == null || n <= grain || work < MIN_PARALLEL_WORK || ForkJoinTask.inForkJoinPool()) {
+        if (pool == null || n <= grain || work < MIN_PARALLEL_WORK || onOwnWorker()) {
             body.run(0, n);
             return;
         }
@@ -52,6 +53,11 @@ final class Workers implements AutoCloseable {
         for (ForkJoinTask<?> task : tasks) {
             task.join();
         }
+    }
+
+    /** Whether the caller is one of this pool's workers (a nested split would only queue behind itself). */
+    private boolean onOwnWorker() {
+        return Thread.currentThread() instanceof ForkJoinWorkerThread w && w.getPool() == pool;
     }
 
     @Override
