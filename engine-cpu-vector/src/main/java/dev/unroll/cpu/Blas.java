@@ -1,0 +1,150 @@
+package dev.unroll.cpu;
+
+import dev.unroll.engine.DType;
+
+/**
+ * The vectorized kernels over {@link Mat}s, dispatched on the precision: {@link GemmF32}/{@link GemmF64} for
+ * products and {@link ElementwiseF32}/{@link ElementwiseF64} for the rest. The unrolled passes and the
+ * losses are written against this class only, once for both precisions.
+ */
+final class Blas {
+    private final Workers workers;
+
+    Blas(Workers workers) {
+        this.workers = workers;
+    }
+
+    /** C ← α·op(A)·op(B) + β·C (β = 0: C is not read). */
+    void gemm(boolean ta, boolean tb, double alpha, Mat a, Mat b, double beta, Mat c) {
+        int k = ta ? a.rows() : a.cols();
+        if (c.dtype() == DType.F32) {
+            GemmF32.gemm(workers, ta, tb, c.rows(), c.cols(), k, (float) alpha, a.f(), a.off(), a.ld(), b.f(), b.off(),
+                    b.ld(), (float) beta, c.f(), c.off(), c.ld());
+        } else {
+            GemmF64.gemm(workers, ta, tb, c.rows(), c.cols(), k, alpha, a.d(), a.off(), a.ld(), b.d(), b.off(), b.ld(),
+                    beta, c.d(), c.off(), c.ld());
+        }
+    }
+
+    /** y_k ← α·op(A_k)·x_k + β·y_k for every column k of x, A_k the k-th block of columns of A. */
+    void gemvStridedBatched(boolean ta, double alpha, Mat a, Mat x, double beta, Mat y) {
+        int batch = x.cols();
+        if (batch == 0) {
+            return;
+        }
+        int each = a.cols() / batch;
+        int outLen = y.rows();
+        int inLen = x.rows();
+        boolean f32 = y.dtype() == DType.F32;
+        workers.forRange(batch, 1, (long) outLen * inLen * batch, (from, to) -> {
+            for (int kk = from; kk < to; kk++) {
+                int aOff = a.off() + kk * each * a.ld();
+                int xOff = x.off() + kk * x.ld();
+                int yOff = y.off() + kk * y.ld();
+                if (f32) {
+                    GemmF32.range(ta, false, outLen, inLen, (float) alpha, a.f(), aOff, a.ld(), x.f(), xOff, x.ld(),
+                            (float) beta, y.f(), yOff, y.ld(), 0, 1);
+                } else {
+                    GemmF64.range(ta, false, outLen, inLen, alpha, a.d(), aOff, a.ld(), x.d(), xOff, x.ld(), beta,
+                            y.d(), yOff, y.ld(), 0, 1);
+                }
+            }
+        });
+    }
+
+    void softThreshold(Mat u, double[] tau, Mat out, Mat mask) {
+        if (u.dtype() == DType.F32) {
+            ElementwiseF32.softThreshold(u, tau, out, mask);
+        } else {
+            ElementwiseF64.softThreshold(u, tau, out, mask);
+        }
+    }
+
+    void maskedGradient(Mat u, double[] tau, Mat g, Mat ubar, double[] rowSignSums) {
+        if (u.dtype() == DType.F32) {
+            ElementwiseF32.maskedGradient(u, tau, g, ubar, rowSignSums);
+        } else {
+            ElementwiseF64.maskedGradient(u, tau, g, ubar, rowSignSums);
+        }
+    }
+
+    void fill(Mat x, double v) {
+        if (x.dtype() == DType.F32) {
+            ElementwiseF32.fill(x, (float) v);
+        } else {
+            ElementwiseF64.fill(x, v);
+        }
+    }
+
+    void scale(double s, Mat x) {
+        if (x.dtype() == DType.F32) {
+            ElementwiseF32.scale((float) s, x);
+        } else {
+            ElementwiseF64.scale(s, x);
+        }
+    }
+
+    void axpy(double s, Mat x, Mat y) {
+        if (x.dtype() == DType.F32) {
+            ElementwiseF32.axpy((float) s, x, y);
+        } else {
+            ElementwiseF64.axpy(s, x, y);
+        }
+    }
+
+    void copy(Mat src, Mat dst) {
+        if (src.dtype() == DType.F32) {
+            ElementwiseF32.copy(src, dst);
+        } else {
+            ElementwiseF64.copy(src, dst);
+        }
+    }
+
+    double sum(Mat x) {
+        return x.dtype() == DType.F32 ? ElementwiseF32.sum(x) : ElementwiseF64.sum(x);
+    }
+
+    double dot(Mat x, Mat y) {
+        return x.dtype() == DType.F32 ? ElementwiseF32.dot(x, y) : ElementwiseF64.dot(x, y);
+    }
+
+    double maxAbs(Mat x) {
+        return x.dtype() == DType.F32 ? ElementwiseF32.maxAbs(x) : ElementwiseF64.maxAbs(x);
+    }
+
+    double norm(Mat x) {
+        return x.dtype() == DType.F32 ? ElementwiseF32.norm(x) : ElementwiseF64.norm(x);
+    }
+
+    void columnSumSquares(Mat x, double[] out) {
+        if (x.dtype() == DType.F32) {
+            ElementwiseF32.columnSumSquares(x, out);
+        } else {
+            ElementwiseF64.columnSumSquares(x, out);
+        }
+    }
+
+    void columnL1(Mat x, double[] out) {
+        if (x.dtype() == DType.F32) {
+            ElementwiseF32.columnL1(x, out);
+        } else {
+            ElementwiseF64.columnL1(x, out);
+        }
+    }
+
+    void signScaled(Mat z, double s, Mat out) {
+        if (z.dtype() == DType.F32) {
+            ElementwiseF32.signScaled(z, (float) s, out);
+        } else {
+            ElementwiseF64.signScaled(z, s, out);
+        }
+    }
+
+    void adam(Mat p, Mat g, Mat m, Mat v, double lr, double beta1, double beta2, double eps, long step) {
+        if (p.dtype() == DType.F32) {
+            ElementwiseF32.adam(p, g, m, v, lr, beta1, beta2, eps, step);
+        } else {
+            ElementwiseF64.adam(p, g, m, v, lr, beta1, beta2, eps, step);
+        }
+    }
+}

@@ -1,0 +1,359 @@
+package dev.unroll.cpu;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * GEMM for double arrays, column-major with BLAS semantics: C ← α·op(A)·op(B) + β·C, where β = 0 means C is
+ * not read. NN and NT run a register-blocked micro-kernel (4 vectors of rows × 6 columns of C held in
+ * registers, op(A)'s columns loaded, op(B)'s entries broadcast, fused multiply-add); TN runs blocked dot
+ * products over A's contiguous columns; TT packs op(A) first. Columns of C are split across the workers.
+ * Generated from {@code GemmF32} by tools/gen-f64.sh.
+ */
+final class GemmF64 {
+    private static final VectorSpecies<Double> S = Species.F64;
+    private static final int V = S.length();
+    /** Columns of C per micro-kernel call. */
+    private static final int COLUMN_BLOCK = 6;
+
+    private GemmF64() {
+    }
+
+    /** The whole product, split over columns of C on {@code workers}. */
+    static void gemm(Workers workers, boolean ta, boolean tb, int m, int n, int k, double alpha,
+                     double[] a, int aOff, int lda, double[] b, int bOff, int ldb, double beta, double[] c, int cOff, int ldc) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        double[] ap = a;
+        int apOff = aOff;
+        int apLd = lda;
+        boolean dotForm = ta && !tb;
+        if (ta && tb && alpha != 0 && k > 0) {
+            ap = new double[m * k];
+            for (int i = 0; i < m; i++) {
+                int src = aOff + i * lda;
+                for (int l = 0; l < k; l++) {
+                    ap[i + l * m] = a[src + l];
+                }
+            }
+            apOff = 0;
+            apLd = m;
+        }
+        double[] pa = ap;
+        int paOff = apOff;
+        int paLd = apLd;
+        workers.forRange(n, COLUMN_BLOCK, (long) m * n * k, (j0, j1) ->
+                range(dotForm, tb, m, k, alpha, pa, paOff, paLd, b, bOff, ldb, beta, c, cOff, ldc, j0, j1));
+    }
+
+    /**
+     * Columns [j0, j1) of C on the calling thread. {@code dotForm}: A is stored k×m and enters transposed, B is
+     * not transposed; otherwise op(A) is stored m×k (as given, or packed).
+     */
+    static void range(boolean dotForm, boolean tb, int m, int k, double alpha, double[] a, int aOff, int lda,
+                      double[] b, int bOff, int ldb, double beta, double[] c, int cOff, int ldc, int j0, int j1) {
+        if (alpha == 0 || k == 0) {
+            scaleColumns(beta, c, cOff, ldc, m, j0, j1);
+            return;
+        }
+        if (dotForm) {
+            dotColumns(m, k, alpha, beta, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, j0, j1);
+        } else {
+            int bRs = tb ? ldb : 1;
+            int bCs = tb ? 1 : ldb;
+            axpyColumns(m, k, alpha, beta, a, aOff, lda, b, bOff, bRs, bCs, c, cOff, ldc, j0, j1);
+        }
+    }
+
+    private static void scaleColumns(double beta, double[] c, int cOff, int ldc, int m, int j0, int j1) {
+        if (beta == 1) {
+            return;
+        }
+        for (int j = j0; j < j1; j++) {
+            int base = cOff + j * ldc;
+            if (beta == 0) {
+                java.util.Arrays.fill(c, base, base + m, 0d);
+            } else {
+                int i = 0;
+                for (; i <= m - V; i += V) {
+                    DoubleVector.fromArray(S, c, base + i).mul(beta).intoArray(c, base + i);
+                }
+                for (; i < m; i++) {
+                    c[base + i] *= beta;
+                }
+            }
+        }
+    }
+
+    /** C[:, j] += Σ_l op(A)[:, l] · α·op(B)[l, j], 6 columns × 4 vectors of rows at a time (24 accumulators). */
+    private static void axpyColumns(int m, int k, double alpha, double beta, double[] a, int aOff, int lda, double[] b, int bOff,
+                                    int bRs, int bCs, double[] c, int cOff, int ldc, int j0, int j1) {
+        int j = j0;
+        for (; j + 6 <= j1; j += 6) {
+            int b0 = bOff + j * bCs;
+            int b1 = b0 + bCs;
+            int b2 = b1 + bCs;
+            int b3 = b2 + bCs;
+            int b4 = b3 + bCs;
+            int b5 = b4 + bCs;
+            int c0 = cOff + j * ldc;
+            int c1 = c0 + ldc;
+            int c2 = c1 + ldc;
+            int c3 = c2 + ldc;
+            int c4 = c3 + ldc;
+            int c5 = c4 + ldc;
+            int i = 0;
+            for (; i + 4 * V <= m; i += 4 * V) {
+                DoubleVector s00 = DoubleVector.zero(S);
+                DoubleVector s01 = DoubleVector.zero(S);
+                DoubleVector s02 = DoubleVector.zero(S);
+                DoubleVector s03 = DoubleVector.zero(S);
+                DoubleVector s10 = DoubleVector.zero(S);
+                DoubleVector s11 = DoubleVector.zero(S);
+                DoubleVector s12 = DoubleVector.zero(S);
+                DoubleVector s13 = DoubleVector.zero(S);
+                DoubleVector s20 = DoubleVector.zero(S);
+                DoubleVector s21 = DoubleVector.zero(S);
+                DoubleVector s22 = DoubleVector.zero(S);
+                DoubleVector s23 = DoubleVector.zero(S);
+                DoubleVector s30 = DoubleVector.zero(S);
+                DoubleVector s31 = DoubleVector.zero(S);
+                DoubleVector s32 = DoubleVector.zero(S);
+                DoubleVector s33 = DoubleVector.zero(S);
+                DoubleVector s40 = DoubleVector.zero(S);
+                DoubleVector s41 = DoubleVector.zero(S);
+                DoubleVector s42 = DoubleVector.zero(S);
+                DoubleVector s43 = DoubleVector.zero(S);
+                DoubleVector s50 = DoubleVector.zero(S);
+                DoubleVector s51 = DoubleVector.zero(S);
+                DoubleVector s52 = DoubleVector.zero(S);
+                DoubleVector s53 = DoubleVector.zero(S);
+                int ai = aOff + i;
+                for (int l = 0; l < k; l++) {
+                    int ao = ai + l * lda;
+                    DoubleVector x0 = DoubleVector.fromArray(S, a, ao);
+                    DoubleVector x1 = DoubleVector.fromArray(S, a, ao + V);
+                    DoubleVector x2 = DoubleVector.fromArray(S, a, ao + 2 * V);
+                    DoubleVector x3 = DoubleVector.fromArray(S, a, ao + 3 * V);
+                    int bo = l * bRs;
+                    DoubleVector w0 = DoubleVector.broadcast(S, b[b0 + bo]);
+                    s00 = x0.fma(w0, s00);
+                    s01 = x1.fma(w0, s01);
+                    s02 = x2.fma(w0, s02);
+                    s03 = x3.fma(w0, s03);
+                    DoubleVector w1 = DoubleVector.broadcast(S, b[b1 + bo]);
+                    s10 = x0.fma(w1, s10);
+                    s11 = x1.fma(w1, s11);
+                    s12 = x2.fma(w1, s12);
+                    s13 = x3.fma(w1, s13);
+                    DoubleVector w2 = DoubleVector.broadcast(S, b[b2 + bo]);
+                    s20 = x0.fma(w2, s20);
+                    s21 = x1.fma(w2, s21);
+                    s22 = x2.fma(w2, s22);
+                    s23 = x3.fma(w2, s23);
+                    DoubleVector w3 = DoubleVector.broadcast(S, b[b3 + bo]);
+                    s30 = x0.fma(w3, s30);
+                    s31 = x1.fma(w3, s31);
+                    s32 = x2.fma(w3, s32);
+                    s33 = x3.fma(w3, s33);
+                    DoubleVector w4 = DoubleVector.broadcast(S, b[b4 + bo]);
+                    s40 = x0.fma(w4, s40);
+                    s41 = x1.fma(w4, s41);
+                    s42 = x2.fma(w4, s42);
+                    s43 = x3.fma(w4, s43);
+                    DoubleVector w5 = DoubleVector.broadcast(S, b[b5 + bo]);
+                    s50 = x0.fma(w5, s50);
+                    s51 = x1.fma(w5, s51);
+                    s52 = x2.fma(w5, s52);
+                    s53 = x3.fma(w5, s53);
+                }
+                addInto(s00, alpha, beta, c, c0 + i);
+                addInto(s01, alpha, beta, c, c0 + i + V);
+                addInto(s02, alpha, beta, c, c0 + i + 2 * V);
+                addInto(s03, alpha, beta, c, c0 + i + 3 * V);
+                addInto(s10, alpha, beta, c, c1 + i);
+                addInto(s11, alpha, beta, c, c1 + i + V);
+                addInto(s12, alpha, beta, c, c1 + i + 2 * V);
+                addInto(s13, alpha, beta, c, c1 + i + 3 * V);
+                addInto(s20, alpha, beta, c, c2 + i);
+                addInto(s21, alpha, beta, c, c2 + i + V);
+                addInto(s22, alpha, beta, c, c2 + i + 2 * V);
+                addInto(s23, alpha, beta, c, c2 + i + 3 * V);
+                addInto(s30, alpha, beta, c, c3 + i);
+                addInto(s31, alpha, beta, c, c3 + i + V);
+                addInto(s32, alpha, beta, c, c3 + i + 2 * V);
+                addInto(s33, alpha, beta, c, c3 + i + 3 * V);
+                addInto(s40, alpha, beta, c, c4 + i);
+                addInto(s41, alpha, beta, c, c4 + i + V);
+                addInto(s42, alpha, beta, c, c4 + i + 2 * V);
+                addInto(s43, alpha, beta, c, c4 + i + 3 * V);
+                addInto(s50, alpha, beta, c, c5 + i);
+                addInto(s51, alpha, beta, c, c5 + i + V);
+                addInto(s52, alpha, beta, c, c5 + i + 2 * V);
+                addInto(s53, alpha, beta, c, c5 + i + 3 * V);
+            }
+            for (; i + V <= m; i += V) {
+                DoubleVector s0 = DoubleVector.zero(S);
+                DoubleVector s1 = DoubleVector.zero(S);
+                DoubleVector s2 = DoubleVector.zero(S);
+                DoubleVector s3 = DoubleVector.zero(S);
+                DoubleVector s4 = DoubleVector.zero(S);
+                DoubleVector s5 = DoubleVector.zero(S);
+                for (int l = 0; l < k; l++) {
+                    DoubleVector x0 = DoubleVector.fromArray(S, a, aOff + i + l * lda);
+                    int bo = l * bRs;
+                    s0 = x0.fma(DoubleVector.broadcast(S, b[b0 + bo]), s0);
+                    s1 = x0.fma(DoubleVector.broadcast(S, b[b1 + bo]), s1);
+                    s2 = x0.fma(DoubleVector.broadcast(S, b[b2 + bo]), s2);
+                    s3 = x0.fma(DoubleVector.broadcast(S, b[b3 + bo]), s3);
+                    s4 = x0.fma(DoubleVector.broadcast(S, b[b4 + bo]), s4);
+                    s5 = x0.fma(DoubleVector.broadcast(S, b[b5 + bo]), s5);
+                }
+                addInto(s0, alpha, beta, c, c0 + i);
+                addInto(s1, alpha, beta, c, c1 + i);
+                addInto(s2, alpha, beta, c, c2 + i);
+                addInto(s3, alpha, beta, c, c3 + i);
+                addInto(s4, alpha, beta, c, c4 + i);
+                addInto(s5, alpha, beta, c, c5 + i);
+            }
+            for (; i < m; i++) {
+                scalarTail(i, k, alpha, beta, a, aOff, lda, b, b0, bRs, c, c0);
+                scalarTail(i, k, alpha, beta, a, aOff, lda, b, b1, bRs, c, c1);
+                scalarTail(i, k, alpha, beta, a, aOff, lda, b, b2, bRs, c, c2);
+                scalarTail(i, k, alpha, beta, a, aOff, lda, b, b3, bRs, c, c3);
+                scalarTail(i, k, alpha, beta, a, aOff, lda, b, b4, bRs, c, c4);
+                scalarTail(i, k, alpha, beta, a, aOff, lda, b, b5, bRs, c, c5);
+            }
+        }
+        for (; j < j1; j++) {
+            int b0 = bOff + j * bCs;
+            int c0 = cOff + j * ldc;
+            int i = 0;
+            for (; i + 2 * V <= m; i += 2 * V) {
+                DoubleVector s0 = DoubleVector.zero(S);
+                DoubleVector s1 = DoubleVector.zero(S);
+                for (int l = 0; l < k; l++) {
+                    int ao = aOff + i + l * lda;
+                    DoubleVector w = DoubleVector.broadcast(S, b[b0 + l * bRs]);
+                    s0 = DoubleVector.fromArray(S, a, ao).fma(w, s0);
+                    s1 = DoubleVector.fromArray(S, a, ao + V).fma(w, s1);
+                }
+                addInto(s0, alpha, beta, c, c0 + i);
+                addInto(s1, alpha, beta, c, c0 + i + V);
+            }
+            for (; i + V <= m; i += V) {
+                DoubleVector s0 = DoubleVector.zero(S);
+                for (int l = 0; l < k; l++) {
+                    s0 = DoubleVector.fromArray(S, a, aOff + i + l * lda)
+                            .fma(DoubleVector.broadcast(S, b[b0 + l * bRs]), s0);
+                }
+                addInto(s0, alpha, beta, c, c0 + i);
+            }
+            for (; i < m; i++) {
+                scalarTail(i, k, alpha, beta, a, aOff, lda, b, b0, bRs, c, c0);
+            }
+        }
+    }
+
+    /** c[at..] ← α·s + β·c[at..]; with β = 0, c is not read. */
+    private static void addInto(DoubleVector s, double alpha, double beta, double[] c, int at) {
+        DoubleVector p = s.mul(alpha);
+        if (beta != 0) {
+            p = DoubleVector.fromArray(S, c, at).fma(DoubleVector.broadcast(S, beta), p);
+        } else {
+            p = p.add(0d); // +0 for an exact zero, as when accumulating into a zeroed C
+        }
+        p.intoArray(c, at);
+    }
+
+    /** α·s + β·old, where β = 0 ignores old (BLAS: C is not read). */
+    private static double combine(double product, double beta, double old) {
+        return beta == 0 ? product + 0d : Math.fma(beta, old, product);
+    }
+
+    private static void scalarTail(int i, int k, double alpha, double beta, double[] a, int aOff, int lda, double[] b, int bCol,
+                                   int bRs, double[] c, int cCol) {
+        double s = 0;
+        for (int l = 0; l < k; l++) {
+            s = Math.fma(a[aOff + i + l * lda], b[bCol + l * bRs], s);
+        }
+        c[cCol + i] = combine(alpha * s, beta, c[cCol + i]);
+    }
+
+    /** C[i, j] += α·⟨A[:, i], B[:, j]⟩ (A stored k×m), 2×2 dot products at a time. */
+    private static void dotColumns(int m, int k, double alpha, double beta, double[] a, int aOff, int lda, double[] b, int bOff,
+                                   int ldb, double[] c, int cOff, int ldc, int j0, int j1) {
+        int j = j0;
+        for (; j + 2 <= j1; j += 2) {
+            int bj0 = bOff + j * ldb;
+            int bj1 = bj0 + ldb;
+            int cj0 = cOff + j * ldc;
+            int cj1 = cj0 + ldc;
+            int i = 0;
+            for (; i + 2 <= m; i += 2) {
+                int ai0 = aOff + i * lda;
+                int ai1 = ai0 + lda;
+                DoubleVector s00 = DoubleVector.zero(S);
+                DoubleVector s01 = DoubleVector.zero(S);
+                DoubleVector s10 = DoubleVector.zero(S);
+                DoubleVector s11 = DoubleVector.zero(S);
+                int l = 0;
+                for (; l + V <= k; l += V) {
+                    DoubleVector x0 = DoubleVector.fromArray(S, a, ai0 + l);
+                    DoubleVector x1 = DoubleVector.fromArray(S, a, ai1 + l);
+                    DoubleVector y0 = DoubleVector.fromArray(S, b, bj0 + l);
+                    DoubleVector y1 = DoubleVector.fromArray(S, b, bj1 + l);
+                    s00 = x0.fma(y0, s00);
+                    s01 = x0.fma(y1, s01);
+                    s10 = x1.fma(y0, s10);
+                    s11 = x1.fma(y1, s11);
+                }
+                double t00 = s00.reduceLanes(VectorOperators.ADD);
+                double t01 = s01.reduceLanes(VectorOperators.ADD);
+                double t10 = s10.reduceLanes(VectorOperators.ADD);
+                double t11 = s11.reduceLanes(VectorOperators.ADD);
+                for (; l < k; l++) {
+                    double x0 = a[ai0 + l];
+                    double x1 = a[ai1 + l];
+                    double y0 = b[bj0 + l];
+                    double y1 = b[bj1 + l];
+                    t00 = Math.fma(x0, y0, t00);
+                    t01 = Math.fma(x0, y1, t01);
+                    t10 = Math.fma(x1, y0, t10);
+                    t11 = Math.fma(x1, y1, t11);
+                }
+                c[cj0 + i] = combine(alpha * t00, beta, c[cj0 + i]);
+                c[cj1 + i] = combine(alpha * t01, beta, c[cj1 + i]);
+                c[cj0 + i + 1] = combine(alpha * t10, beta, c[cj0 + i + 1]);
+                c[cj1 + i + 1] = combine(alpha * t11, beta, c[cj1 + i + 1]);
+            }
+            for (; i < m; i++) {
+                c[cj0 + i] = combine(alpha * dot(k, a, aOff + i * lda, b, bj0), beta, c[cj0 + i]);
+                c[cj1 + i] = combine(alpha * dot(k, a, aOff + i * lda, b, bj1), beta, c[cj1 + i]);
+            }
+        }
+        for (; j < j1; j++) {
+            int bj = bOff + j * ldb;
+            int cj = cOff + j * ldc;
+            for (int i = 0; i < m; i++) {
+                c[cj + i] = combine(alpha * dot(k, a, aOff + i * lda, b, bj), beta, c[cj + i]);
+            }
+        }
+    }
+
+    /** ⟨x[xo..xo+k), y[yo..yo+k)⟩ in double with fused multiply-adds. */
+    static double dot(int k, double[] x, int xo, double[] y, int yo) {
+        DoubleVector s = DoubleVector.zero(S);
+        int l = 0;
+        for (; l + V <= k; l += V) {
+            s = DoubleVector.fromArray(S, x, xo + l).fma(DoubleVector.fromArray(S, y, yo + l), s);
+        }
+        double t = s.reduceLanes(VectorOperators.ADD);
+        for (; l < k; l++) {
+            t = Math.fma(x[xo + l], y[yo + l], t);
+        }
+        return t;
+    }
+}

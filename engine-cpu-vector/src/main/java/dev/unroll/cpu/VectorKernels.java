@@ -1,0 +1,229 @@
+package dev.unroll.cpu;
+
+import dev.unroll.engine.Capabilities;
+import dev.unroll.engine.DType;
+import dev.unroll.engine.Matrix;
+import dev.unroll.engine.ParameterSet;
+import dev.unroll.engine.Tape;
+import dev.unroll.engine.Transpose;
+import dev.unroll.engine.UnrolledModel;
+import dev.unroll.engine.spi.BackendKernels;
+import dev.unroll.engine.spi.Storage;
+
+import java.lang.foreign.MemorySegment;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The {@code cpu-vector} kernels: heap arrays ({@link VecBuffer}) computed on with {@code jdk.incubator.vector}
+ * at the species of {@link Species}, in the matrix's own precision with fused multiply-adds. Products are
+ * register-blocked ({@link GemmF32}) and split over columns on the backend's pool ({@link Workers}); the
+ * unrolled passes are whole-batch sequences of those products and elementwise loops ({@link UnrolledPasses}).
+ * Fused, batch-tiled layers (a tile of the batch kept in cache across layers) are future work.
+ */
+final class VectorKernels implements BackendKernels {
+    private final Workers workers;
+    private final Blas blas;
+    private final UnrolledPasses unrolled;
+    private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(Workspace::new);
+
+    VectorKernels(int threads) {
+        this.workers = new Workers(threads);
+        this.blas = new Blas(workers);
+        this.unrolled = new UnrolledPasses(blas, workspaces);
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("vectorBits", String.valueOf(Species.BITS));
+        details.put("floatLanes", String.valueOf(Species.F32.length()));
+        details.put("accumulation", "the matrix's precision, fused multiply-add");
+        return new Capabilities(false, Species.BITS, true, workers.threads(), details);
+    }
+
+    @Override
+    public Storage allocate(DType dtype, long elements) {
+        return VecBuffer.allocate(dtype, elements);
+    }
+
+    @Override
+    public void upload(float[] src, Matrix dst) {
+        ElementwiseF32.upload(src, Mat.of(dst));
+    }
+
+    @Override
+    public void upload(double[] src, Matrix dst) {
+        ElementwiseF64.upload(src, Mat.of(dst));
+    }
+
+    @Override
+    public void upload(MemorySegment src, Matrix dst) {
+        if (dst.dtype() == DType.F32) {
+            ElementwiseF32.upload(src, Mat.of(dst));
+        } else {
+            ElementwiseF64.upload(src, Mat.of(dst));
+        }
+    }
+
+    @Override
+    public void download(Matrix src, float[] dst) {
+        ElementwiseF32.download(Mat.of(src), dst);
+    }
+
+    @Override
+    public void download(Matrix src, double[] dst) {
+        ElementwiseF64.download(Mat.of(src), dst);
+    }
+
+    @Override
+    public void download(Matrix src, MemorySegment dst) {
+        if (src.dtype() == DType.F32) {
+            ElementwiseF32.download(Mat.of(src), dst);
+        } else {
+            ElementwiseF64.download(Mat.of(src), dst);
+        }
+    }
+
+    @Override
+    public void gemm(Transpose transA, Transpose transB, double alpha, Matrix a, Matrix b, double beta, Matrix c) {
+        blas.gemm(transA == Transpose.YES, transB == Transpose.YES, alpha, Mat.of(a), Mat.of(b), beta, Mat.of(c));
+    }
+
+    @Override
+    public void gemvStridedBatched(Transpose transA, double alpha, Matrix a, Matrix x, double beta, Matrix y) {
+        blas.gemvStridedBatched(transA == Transpose.YES, alpha, Mat.of(a), Mat.of(x), beta, Mat.of(y));
+    }
+
+    @Override
+    public void softThreshold(Matrix u, Matrix tauPerRow, double scale, Matrix out, Matrix mask) {
+        double[] tau = new double[u.rows()];
+        Mat t = Mat.of(tauPerRow);
+        for (int i = 0; i < tau.length; i++) {
+            tau[i] = t == null ? scale : scale * t.get(i, 0);
+        }
+        blas.softThreshold(Mat.of(u), tau, Mat.of(out), Mat.of(mask));
+    }
+
+    @Override
+    public void unrolledForward(UnrolledModel model, Matrix x, Matrix z0, int layers, Tape tape, Matrix zOut) {
+        unrolled.forward(model, x, z0, layers, tape, zOut);
+    }
+
+    @Override
+    public void unrolledBackward(UnrolledModel model, Tape tape, Matrix gradZ, int lastLayers, ParameterSet grads,
+                                 Matrix gradD) {
+        unrolled.backward(model, tape, gradZ, lastLayers, grads, gradD);
+    }
+
+    @Override
+    public double lassoObjective(Matrix d, Matrix x, Matrix z, double lambda, Matrix perSample, Matrix gradZ,
+                                 Matrix gradD) {
+        int batch = x.cols();
+        Mat dm = Mat.of(d);
+        Mat zm = Mat.of(z);
+        Mat r = workspaces.get().get(0, x.dtype(), x.rows(), batch);
+        blas.copy(Mat.of(x), r);
+        blas.gemm(false, false, 1, dm, zm, -1, r);
+        double[] squares = new double[batch];
+        double[] l1 = new double[batch];
+        blas.columnSumSquares(r, squares);
+        blas.columnL1(zm, l1);
+        Mat ps = Mat.of(perSample);
+        double total = 0;
+        for (int b = 0; b < batch; b++) {
+            double f = 0.5 * squares[b] + lambda * l1[b];
+            total += f;
+            if (ps != null) {
+                ps.set(0, b, f);
+            }
+        }
+        if (gradZ != null) {
+            Mat gz = Mat.of(gradZ);
+            blas.signScaled(zm, batch == 0 ? 0 : lambda / batch, gz);
+            blas.gemm(true, false, batch == 0 ? 0 : 1.0 / batch, dm, r, 1, gz);
+        }
+        if (gradD != null) {
+            blas.gemm(false, true, batch == 0 ? 0 : 1.0 / batch, r, zm, 0, Mat.of(gradD));
+        }
+        return batch == 0 ? 0 : total / batch;
+    }
+
+    @Override
+    public double supervisedLoss(Matrix z, Matrix target, Matrix perSample, Matrix gradZ) {
+        int batch = z.cols();
+        Mat e = workspaces.get().get(0, z.dtype(), z.rows(), batch);
+        blas.copy(Mat.of(z), e);
+        blas.axpy(-1, Mat.of(target), e);
+        double[] squares = new double[batch];
+        blas.columnSumSquares(e, squares);
+        Mat ps = Mat.of(perSample);
+        double total = 0;
+        for (int b = 0; b < batch; b++) {
+            double f = 0.5 * squares[b];
+            total += f;
+            if (ps != null) {
+                ps.set(0, b, f);
+            }
+        }
+        if (gradZ != null) {
+            Mat gz = Mat.of(gradZ);
+            blas.copy(e, gz);
+            if (batch > 0) {
+                blas.scale(1.0 / batch, gz);
+            }
+        }
+        return batch == 0 ? 0 : total / batch;
+    }
+
+    @Override
+    public void adamStep(Matrix param, Matrix grad, Matrix m, Matrix v, double lr, double beta1, double beta2,
+                         double epsilon, long step) {
+        blas.adam(Mat.of(param), Mat.of(grad), Mat.of(m), Mat.of(v), lr, beta1, beta2, epsilon, step);
+    }
+
+    @Override
+    public void axpy(double a, Matrix x, Matrix y) {
+        blas.axpy(a, Mat.of(x), Mat.of(y));
+    }
+
+    @Override
+    public void scale(double a, Matrix x) {
+        blas.scale(a, Mat.of(x));
+    }
+
+    @Override
+    public void copy(Matrix src, Matrix dst) {
+        blas.copy(Mat.of(src), Mat.of(dst));
+    }
+
+    @Override
+    public void fill(Matrix x, double value) {
+        blas.fill(Mat.of(x), value);
+    }
+
+    @Override
+    public double sum(Matrix x) {
+        return blas.sum(Mat.of(x));
+    }
+
+    @Override
+    public double dot(Matrix x, Matrix y) {
+        return blas.dot(Mat.of(x), Mat.of(y));
+    }
+
+    @Override
+    public double maxAbs(Matrix x) {
+        return blas.maxAbs(Mat.of(x));
+    }
+
+    @Override
+    public double norm(Matrix x) {
+        return blas.norm(Mat.of(x));
+    }
+
+    @Override
+    public void close() {
+        workers.close();
+    }
+}
