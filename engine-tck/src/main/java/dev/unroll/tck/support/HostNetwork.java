@@ -107,33 +107,16 @@ public final class HostNetwork {
             int l = t - 1;
             LayerKind kind = p.layerKind(l);
             HostMatrix prev = z[t - 1];
-            HostMatrix pre;
-            double[] tau = new double[spec.atoms()];
-            switch (kind) {
-                case LISTA -> {
-                    pre = get(l, ParamKind.W_Z).times(prev).combine(1, 1, get(l, ParamKind.W_X).times(x));
-                    fillPerAtom(tau, lambda, get(l, ParamKind.THRESHOLDS));
-                }
-                case COUPLED, COUPLED_SCALAR_THRESHOLD -> {
-                    pre = prev.combine(1, -1, get(l, ParamKind.W_COUPLED).times(Oracle.residual(d, prev, x)));
-                    if (kind == LayerKind.COUPLED) {
-                        fillPerAtom(tau, lambda, get(l, ParamKind.THRESHOLDS));
-                    } else {
-                        java.util.Arrays.fill(tau, lambda * get(l, ParamKind.THRESHOLD).data[0]);
-                    }
-                }
-                case ALISTA -> {
-                    double alpha = get(l, ParamKind.STEP_SIZE).data[0];
-                    pre = prev.combine(1, -alpha, analytic.transpose().times(Oracle.residual(d, prev, x)));
-                    java.util.Arrays.fill(tau, lambda * get(l, ParamKind.THRESHOLD).data[0]);
-                }
-                case STEP -> {
-                    double alpha = get(l, ParamKind.STEP_SIZE).data[0];
-                    pre = prev.combine(1, -alpha, d.transpose().times(Oracle.residual(d, prev, x)));
-                    java.util.Arrays.fill(tau, lambda * alpha);
-                }
-                default -> throw new AssertionError(kind);
-            }
+            HostMatrix pre = switch (kind) {
+                case LISTA -> get(l, ParamKind.W_Z).times(prev).combine(1, 1, get(l, ParamKind.W_X).times(x));
+                case COUPLED, COUPLED_SCALAR_THRESHOLD ->
+                        prev.combine(1, -1, get(l, ParamKind.W_COUPLED).times(Oracle.residual(d, prev, x)));
+                case ALISTA -> prev.combine(1, -get(l, ParamKind.STEP_SIZE).data[0],
+                        analytic.transpose().times(Oracle.residual(d, prev, x)));
+                case STEP -> prev.combine(1, -get(l, ParamKind.STEP_SIZE).data[0],
+                        d.transpose().times(Oracle.residual(d, prev, x)));
+            };
+            double[] tau = thresholds(l, lambda);
             u[t] = pre;
             z[t] = new HostMatrix(pre.rows, pre.cols);
             for (int j = 0; j < pre.cols; j++) {
@@ -153,7 +136,6 @@ public final class HostNetwork {
             case COUPLED_SCALAR_THRESHOLD, ALISTA ->
                     java.util.Arrays.fill(tau, lambda * get(l, ParamKind.THRESHOLD).data[0]);
             case STEP -> java.util.Arrays.fill(tau, lambda * get(l, ParamKind.STEP_SIZE).data[0]);
-            default -> throw new AssertionError();
         }
         return tau;
     }
