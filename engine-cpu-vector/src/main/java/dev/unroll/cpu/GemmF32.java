@@ -7,8 +7,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * GEMM for float arrays, column-major with BLAS semantics: C ← α·op(A)·op(B) + β·C, where β = 0 means C is
  * not read. NN and NT run a register-blocked micro-kernel (4 vectors of rows × 6 columns of C held in
- * registers, op(A)'s columns loaded, op(B)'s entries broadcast, fused multiply-add); TN runs blocked dot
- * products over A's contiguous columns; TT packs op(A) first. Columns of C are split across the workers.
+ * registers, op(A)'s columns loaded, op(B)'s entries broadcast, fused multiply-add); TN with fewer than 64 columns of C runs
+ * blocked dot products over A's contiguous columns; wider TN and TT pack op(A) first. Columns of C are split across the workers.
  * Generated F64 twin: {@code GemmF64}.
  */
 final class GemmF32 {
@@ -16,6 +16,8 @@ final class GemmF32 {
     private static final int V = S.length();
     /** Columns of C per micro-kernel call. */
     private static final int COLUMN_BLOCK = 6;
+    /** Columns of C from which a transposed A is packed rather than used through dot products. */
+    private static final int PACK_TRANSPOSED_A_FROM_COLUMNS = 64;
 
     private GemmF32() {
     }
@@ -29,8 +31,11 @@ final class GemmF32 {
         float[] ap = a;
         int apOff = aOff;
         int apLd = lda;
-        boolean dotForm = ta && !tb;
-        if (ta && tb && alpha != 0 && k > 0) {
+        // Aᵀ·B with few columns of C stays a set of dot products; with more columns it pays to transpose A once
+        // (m·k copies against m·k·n multiply-adds) and run the register-blocked kernel instead of one
+        // horizontal reduction per element of C.
+        boolean dotForm = ta && !tb && n < PACK_TRANSPOSED_A_FROM_COLUMNS;
+        if (ta && !dotForm && alpha != 0 && k > 0) {
             ap = new float[m * k];
             for (int i = 0; i < m; i++) {
                 int src = aOff + i * lda;
