@@ -79,6 +79,9 @@ public final class Main {
                                        (available or not, and why) and the backend 'auto' picks
                   test [mvn args...]   build and run all tests (launcher only)
                   build                build the project, tests skipped (launcher only)
+                  bench [--quick] [jmh args...]
+                                       run the JMH benchmarks and print GFLOP/s, samples/s and ratios
+                                       (launcher only)
                   help                 this text
 
                 Choose a backend with -Dunroll.backend=NAME (through UNROLL_JAVA_OPTS for the launcher) or

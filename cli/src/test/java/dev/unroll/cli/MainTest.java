@@ -52,7 +52,7 @@ class MainTest {
             Result r = run(args);
             assertEquals(Main.EXIT_OK, r.status());
             assertEquals("", r.err());
-            for (String sub : List.of("info", "test", "build", "help")) {
+            for (String sub : List.of("info", "test", "build", "bench", "help")) {
                 assertTrue(r.out().contains("  " + sub), r.out());
             }
         }

@@ -1,0 +1,59 @@
+package dev.unroll.bench;
+
+import dev.unroll.engine.Parametrization;
+
+/**
+ * The FLOP counts the report divides by time. They follow {@code torch_lista_bench.py}'s convention,
+ * "matmul FLOPs only" (2 per multiply–add of a matrix product; thresholds, the loss's elementwise terms
+ * and the optimizer update count 0), so GFLOP/s read the same for Unroll and for PyTorch. Per sample, with
+ * T layers, n = signal dimension, m = atoms:
+ *
+ * <ul>
+ * <li>GEMM (A m×k, B k×batch): 2·m·k·batch per operation.</li>
+ * <li>LISTA forward: T·2mn (W_x·x in every layer) + (T−1)·2m² (W_z·z; layer 0 starts from z₀ = 0, so the
+ *     peer skips it). The peer's "inference" figure is exactly this.</li>
+ * <li>SLISTA ({@code step}) forward: 2mn (Dᵀx in layer 0) + (T−1)·4mn (D·z and Dᵀr in every later layer).</li>
+ * <li>Training step: (forward + 2nm for the loss's D·z) × 3 for LISTA and × 2 for SLISTA: the peer's
+ *     {@code train_mult}. LISTA's reverse mode does two matrix products per forward one (∂/∂W and ∂/∂z);
+ *     SLISTA's parameters are scalars, so the peer counts only the one product per forward product that
+ *     carries ∂/∂z back. It is a convention, not an exact count of what either engine executes.</li>
+ * </ul>
+ */
+public final class FlopModel {
+    /** What one operation of an unrolled benchmark does. */
+    public enum Mode {
+        /** All T layers, no tape (the peer's "inference"). */
+        FORWARD,
+        /** Forward with tape, loss, reverse mode and optimizer step (the peer's "train_step"). */
+        TRAIN
+    }
+
+    private FlopModel() {
+    }
+
+    /** 2·m·k·batch: C = A·B with A m×k and B k×batch. */
+    public static long gemm(long m, long k, long batch) {
+        return 2 * m * k * batch;
+    }
+
+    /**
+     * FLOPs per sample of one operation of a T-layer network (see the class comment).
+     *
+     * @throws IllegalArgumentException for parametrizations other than LISTA and STEP, which the peer lacks
+     */
+    public static long unrolledPerSample(Parametrization p, Mode mode, long layers, long n, long m) {
+        long loss = 2 * n * m;
+        return switch (p) {
+            case LISTA -> {
+                long forward = layers * 2 * m * n + (layers - 1) * 2 * m * m;
+                yield mode == Mode.FORWARD ? forward : 3 * (forward + loss);
+            }
+            case STEP -> {
+                long forward = 2 * m * n + (layers - 1) * 4 * m * n;
+                yield mode == Mode.FORWARD ? forward : 2 * (forward + loss);
+            }
+            default -> throw new IllegalArgumentException("no FLOP model for parametrization " + p.id()
+                    + "; the benchmarks cover lista and step");
+        };
+    }
+}
