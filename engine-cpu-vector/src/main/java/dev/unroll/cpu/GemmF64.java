@@ -92,199 +92,208 @@ final class GemmF64 {
         }
     }
 
-    /** C[:, j] += Σ_l op(A)[:, l] · α·op(B)[l, j], 6 columns × 4 vectors of rows at a time (24 accumulators). */
+    /**
+     * C[:, j0..j1) ← α·op(A)·op(B)[:, j0..j1) + β·C: 6 columns × 4 vectors of rows at a time, then narrower
+     * blocks for the edges. β other than 0 and 1 is applied to C first, so every block either stores its sums
+     * (β = 0: C is not read) or adds them to C.
+     */
     private static void axpyColumns(int m, int k, double alpha, double beta, double[] a, int aOff, int lda, double[] b, int bOff,
                                     int bRs, int bCs, double[] c, int cOff, int ldc, int j0, int j1) {
+        if (beta != 0 && beta != 1) {
+            scaleColumns(beta, c, cOff, ldc, m, j0, j1);
+        }
+        boolean accumulate = beta != 0;
         int j = j0;
         for (; j + 6 <= j1; j += 6) {
-            int b0 = bOff + j * bCs;
-            int b1 = b0 + bCs;
-            int b2 = b1 + bCs;
-            int b3 = b2 + bCs;
-            int b4 = b3 + bCs;
-            int b5 = b4 + bCs;
-            int c0 = cOff + j * ldc;
-            int c1 = c0 + ldc;
-            int c2 = c1 + ldc;
-            int c3 = c2 + ldc;
-            int c4 = c3 + ldc;
-            int c5 = c4 + ldc;
+            int bo = bOff + j * bCs;
+            int co = cOff + j * ldc;
             int i = 0;
             for (; i + 4 * V <= m; i += 4 * V) {
-                DoubleVector s00 = DoubleVector.zero(S);
-                DoubleVector s01 = DoubleVector.zero(S);
-                DoubleVector s02 = DoubleVector.zero(S);
-                DoubleVector s03 = DoubleVector.zero(S);
-                DoubleVector s10 = DoubleVector.zero(S);
-                DoubleVector s11 = DoubleVector.zero(S);
-                DoubleVector s12 = DoubleVector.zero(S);
-                DoubleVector s13 = DoubleVector.zero(S);
-                DoubleVector s20 = DoubleVector.zero(S);
-                DoubleVector s21 = DoubleVector.zero(S);
-                DoubleVector s22 = DoubleVector.zero(S);
-                DoubleVector s23 = DoubleVector.zero(S);
-                DoubleVector s30 = DoubleVector.zero(S);
-                DoubleVector s31 = DoubleVector.zero(S);
-                DoubleVector s32 = DoubleVector.zero(S);
-                DoubleVector s33 = DoubleVector.zero(S);
-                DoubleVector s40 = DoubleVector.zero(S);
-                DoubleVector s41 = DoubleVector.zero(S);
-                DoubleVector s42 = DoubleVector.zero(S);
-                DoubleVector s43 = DoubleVector.zero(S);
-                DoubleVector s50 = DoubleVector.zero(S);
-                DoubleVector s51 = DoubleVector.zero(S);
-                DoubleVector s52 = DoubleVector.zero(S);
-                DoubleVector s53 = DoubleVector.zero(S);
-                int ai = aOff + i;
-                for (int l = 0; l < k; l++) {
-                    int ao = ai + l * lda;
-                    DoubleVector x0 = DoubleVector.fromArray(S, a, ao);
-                    DoubleVector x1 = DoubleVector.fromArray(S, a, ao + V);
-                    DoubleVector x2 = DoubleVector.fromArray(S, a, ao + 2 * V);
-                    DoubleVector x3 = DoubleVector.fromArray(S, a, ao + 3 * V);
-                    int bo = l * bRs;
-                    DoubleVector w0 = DoubleVector.broadcast(S, b[b0 + bo]);
-                    s00 = x0.fma(w0, s00);
-                    s01 = x1.fma(w0, s01);
-                    s02 = x2.fma(w0, s02);
-                    s03 = x3.fma(w0, s03);
-                    DoubleVector w1 = DoubleVector.broadcast(S, b[b1 + bo]);
-                    s10 = x0.fma(w1, s10);
-                    s11 = x1.fma(w1, s11);
-                    s12 = x2.fma(w1, s12);
-                    s13 = x3.fma(w1, s13);
-                    DoubleVector w2 = DoubleVector.broadcast(S, b[b2 + bo]);
-                    s20 = x0.fma(w2, s20);
-                    s21 = x1.fma(w2, s21);
-                    s22 = x2.fma(w2, s22);
-                    s23 = x3.fma(w2, s23);
-                    DoubleVector w3 = DoubleVector.broadcast(S, b[b3 + bo]);
-                    s30 = x0.fma(w3, s30);
-                    s31 = x1.fma(w3, s31);
-                    s32 = x2.fma(w3, s32);
-                    s33 = x3.fma(w3, s33);
-                    DoubleVector w4 = DoubleVector.broadcast(S, b[b4 + bo]);
-                    s40 = x0.fma(w4, s40);
-                    s41 = x1.fma(w4, s41);
-                    s42 = x2.fma(w4, s42);
-                    s43 = x3.fma(w4, s43);
-                    DoubleVector w5 = DoubleVector.broadcast(S, b[b5 + bo]);
-                    s50 = x0.fma(w5, s50);
-                    s51 = x1.fma(w5, s51);
-                    s52 = x2.fma(w5, s52);
-                    s53 = x3.fma(w5, s53);
-                }
-                addInto(s00, alpha, beta, c, c0 + i);
-                addInto(s01, alpha, beta, c, c0 + i + V);
-                addInto(s02, alpha, beta, c, c0 + i + 2 * V);
-                addInto(s03, alpha, beta, c, c0 + i + 3 * V);
-                addInto(s10, alpha, beta, c, c1 + i);
-                addInto(s11, alpha, beta, c, c1 + i + V);
-                addInto(s12, alpha, beta, c, c1 + i + 2 * V);
-                addInto(s13, alpha, beta, c, c1 + i + 3 * V);
-                addInto(s20, alpha, beta, c, c2 + i);
-                addInto(s21, alpha, beta, c, c2 + i + V);
-                addInto(s22, alpha, beta, c, c2 + i + 2 * V);
-                addInto(s23, alpha, beta, c, c2 + i + 3 * V);
-                addInto(s30, alpha, beta, c, c3 + i);
-                addInto(s31, alpha, beta, c, c3 + i + V);
-                addInto(s32, alpha, beta, c, c3 + i + 2 * V);
-                addInto(s33, alpha, beta, c, c3 + i + 3 * V);
-                addInto(s40, alpha, beta, c, c4 + i);
-                addInto(s41, alpha, beta, c, c4 + i + V);
-                addInto(s42, alpha, beta, c, c4 + i + 2 * V);
-                addInto(s43, alpha, beta, c, c4 + i + 3 * V);
-                addInto(s50, alpha, beta, c, c5 + i);
-                addInto(s51, alpha, beta, c, c5 + i + V);
-                addInto(s52, alpha, beta, c, c5 + i + 2 * V);
-                addInto(s53, alpha, beta, c, c5 + i + 3 * V);
+                block4x6(k, alpha, accumulate, a, aOff + i, lda, b, bo, bRs, bCs, c, co + i, ldc);
             }
-            for (; i + V <= m; i += V) {
-                DoubleVector s0 = DoubleVector.zero(S);
-                DoubleVector s1 = DoubleVector.zero(S);
-                DoubleVector s2 = DoubleVector.zero(S);
-                DoubleVector s3 = DoubleVector.zero(S);
-                DoubleVector s4 = DoubleVector.zero(S);
-                DoubleVector s5 = DoubleVector.zero(S);
-                for (int l = 0; l < k; l++) {
-                    DoubleVector x0 = DoubleVector.fromArray(S, a, aOff + i + l * lda);
-                    int bo = l * bRs;
-                    s0 = x0.fma(DoubleVector.broadcast(S, b[b0 + bo]), s0);
-                    s1 = x0.fma(DoubleVector.broadcast(S, b[b1 + bo]), s1);
-                    s2 = x0.fma(DoubleVector.broadcast(S, b[b2 + bo]), s2);
-                    s3 = x0.fma(DoubleVector.broadcast(S, b[b3 + bo]), s3);
-                    s4 = x0.fma(DoubleVector.broadcast(S, b[b4 + bo]), s4);
-                    s5 = x0.fma(DoubleVector.broadcast(S, b[b5 + bo]), s5);
-                }
-                addInto(s0, alpha, beta, c, c0 + i);
-                addInto(s1, alpha, beta, c, c1 + i);
-                addInto(s2, alpha, beta, c, c2 + i);
-                addInto(s3, alpha, beta, c, c3 + i);
-                addInto(s4, alpha, beta, c, c4 + i);
-                addInto(s5, alpha, beta, c, c5 + i);
-            }
-            for (; i < m; i++) {
-                scalarTail(i, k, alpha, beta, a, aOff, lda, b, b0, bRs, c, c0);
-                scalarTail(i, k, alpha, beta, a, aOff, lda, b, b1, bRs, c, c1);
-                scalarTail(i, k, alpha, beta, a, aOff, lda, b, b2, bRs, c, c2);
-                scalarTail(i, k, alpha, beta, a, aOff, lda, b, b3, bRs, c, c3);
-                scalarTail(i, k, alpha, beta, a, aOff, lda, b, b4, bRs, c, c4);
-                scalarTail(i, k, alpha, beta, a, aOff, lda, b, b5, bRs, c, c5);
+            for (int jj = 0; jj < 6; jj++) {
+                columnEdge(i, m, k, alpha, accumulate, a, aOff, lda, b, bo + jj * bCs, bRs, c, co + jj * ldc);
             }
         }
         for (; j < j1; j++) {
-            int b0 = bOff + j * bCs;
-            int c0 = cOff + j * ldc;
-            int i = 0;
-            for (; i + 2 * V <= m; i += 2 * V) {
-                DoubleVector s0 = DoubleVector.zero(S);
-                DoubleVector s1 = DoubleVector.zero(S);
-                for (int l = 0; l < k; l++) {
-                    int ao = aOff + i + l * lda;
-                    DoubleVector w = DoubleVector.broadcast(S, b[b0 + l * bRs]);
-                    s0 = DoubleVector.fromArray(S, a, ao).fma(w, s0);
-                    s1 = DoubleVector.fromArray(S, a, ao + V).fma(w, s1);
-                }
-                addInto(s0, alpha, beta, c, c0 + i);
-                addInto(s1, alpha, beta, c, c0 + i + V);
-            }
-            for (; i + V <= m; i += V) {
-                DoubleVector s0 = DoubleVector.zero(S);
-                for (int l = 0; l < k; l++) {
-                    s0 = DoubleVector.fromArray(S, a, aOff + i + l * lda)
-                            .fma(DoubleVector.broadcast(S, b[b0 + l * bRs]), s0);
-                }
-                addInto(s0, alpha, beta, c, c0 + i);
-            }
-            for (; i < m; i++) {
-                scalarTail(i, k, alpha, beta, a, aOff, lda, b, b0, bRs, c, c0);
-            }
+            columnEdge(0, m, k, alpha, accumulate, a, aOff, lda, b, bOff + j * bCs, bRs, c, cOff + j * ldc);
         }
     }
 
-    /** c[at..] ← α·s + β·c[at..]; with β = 0, c is not read. */
-    private static void addInto(DoubleVector s, double alpha, double beta, double[] c, int at) {
-        DoubleVector p = s.mul(alpha);
-        if (beta != 0) {
-            p = DoubleVector.fromArray(S, c, at).fma(DoubleVector.broadcast(S, beta), p);
-        } else {
-            p = p.add(0d); // +0 for an exact zero, as when accumulating into a zeroed C
+    /**
+     * One 4V×6 block of C: C[i.., j..] (+)= Σ_l op(A)[i.., l]·(α·op(B)[l, j..]), 24 accumulators in registers.
+     * Kept in a method of its own, with no vector crossing its boundary: C2 then compiles it whole, where
+     * inlined into a larger method it ran out of inlining budget and boxed every accumulator (6 MB per
+     * 256×256·256×4096 product).
+     */
+    private static void block4x6(int k, double alpha, boolean accumulate, double[] a, int ao, int lda, double[] b, int bo,
+                                 int bRs, int bCs, double[] c, int co, int ldc) {
+        DoubleVector s00 = DoubleVector.zero(S);
+        DoubleVector s01 = DoubleVector.zero(S);
+        DoubleVector s02 = DoubleVector.zero(S);
+        DoubleVector s03 = DoubleVector.zero(S);
+        DoubleVector s10 = DoubleVector.zero(S);
+        DoubleVector s11 = DoubleVector.zero(S);
+        DoubleVector s12 = DoubleVector.zero(S);
+        DoubleVector s13 = DoubleVector.zero(S);
+        DoubleVector s20 = DoubleVector.zero(S);
+        DoubleVector s21 = DoubleVector.zero(S);
+        DoubleVector s22 = DoubleVector.zero(S);
+        DoubleVector s23 = DoubleVector.zero(S);
+        DoubleVector s30 = DoubleVector.zero(S);
+        DoubleVector s31 = DoubleVector.zero(S);
+        DoubleVector s32 = DoubleVector.zero(S);
+        DoubleVector s33 = DoubleVector.zero(S);
+        DoubleVector s40 = DoubleVector.zero(S);
+        DoubleVector s41 = DoubleVector.zero(S);
+        DoubleVector s42 = DoubleVector.zero(S);
+        DoubleVector s43 = DoubleVector.zero(S);
+        DoubleVector s50 = DoubleVector.zero(S);
+        DoubleVector s51 = DoubleVector.zero(S);
+        DoubleVector s52 = DoubleVector.zero(S);
+        DoubleVector s53 = DoubleVector.zero(S);
+        for (int l = 0; l < k; l++) {
+            int al = ao + l * lda;
+            DoubleVector x0 = DoubleVector.fromArray(S, a, al);
+            DoubleVector x1 = DoubleVector.fromArray(S, a, al + V);
+            DoubleVector x2 = DoubleVector.fromArray(S, a, al + 2 * V);
+            DoubleVector x3 = DoubleVector.fromArray(S, a, al + 3 * V);
+            int bl = bo + l * bRs;
+            DoubleVector w0 = DoubleVector.broadcast(S, alpha * b[bl + 0 * bCs]);
+            s00 = x0.fma(w0, s00);
+            s01 = x1.fma(w0, s01);
+            s02 = x2.fma(w0, s02);
+            s03 = x3.fma(w0, s03);
+            DoubleVector w1 = DoubleVector.broadcast(S, alpha * b[bl + 1 * bCs]);
+            s10 = x0.fma(w1, s10);
+            s11 = x1.fma(w1, s11);
+            s12 = x2.fma(w1, s12);
+            s13 = x3.fma(w1, s13);
+            DoubleVector w2 = DoubleVector.broadcast(S, alpha * b[bl + 2 * bCs]);
+            s20 = x0.fma(w2, s20);
+            s21 = x1.fma(w2, s21);
+            s22 = x2.fma(w2, s22);
+            s23 = x3.fma(w2, s23);
+            DoubleVector w3 = DoubleVector.broadcast(S, alpha * b[bl + 3 * bCs]);
+            s30 = x0.fma(w3, s30);
+            s31 = x1.fma(w3, s31);
+            s32 = x2.fma(w3, s32);
+            s33 = x3.fma(w3, s33);
+            DoubleVector w4 = DoubleVector.broadcast(S, alpha * b[bl + 4 * bCs]);
+            s40 = x0.fma(w4, s40);
+            s41 = x1.fma(w4, s41);
+            s42 = x2.fma(w4, s42);
+            s43 = x3.fma(w4, s43);
+            DoubleVector w5 = DoubleVector.broadcast(S, alpha * b[bl + 5 * bCs]);
+            s50 = x0.fma(w5, s50);
+            s51 = x1.fma(w5, s51);
+            s52 = x2.fma(w5, s52);
+            s53 = x3.fma(w5, s53);
         }
-        p.intoArray(c, at);
+        if (accumulate) {
+            s00 = s00.add(DoubleVector.fromArray(S, c, co + 0 * ldc));
+            s01 = s01.add(DoubleVector.fromArray(S, c, co + 0 * ldc + 1 * V));
+            s02 = s02.add(DoubleVector.fromArray(S, c, co + 0 * ldc + 2 * V));
+            s03 = s03.add(DoubleVector.fromArray(S, c, co + 0 * ldc + 3 * V));
+            s10 = s10.add(DoubleVector.fromArray(S, c, co + 1 * ldc));
+            s11 = s11.add(DoubleVector.fromArray(S, c, co + 1 * ldc + 1 * V));
+            s12 = s12.add(DoubleVector.fromArray(S, c, co + 1 * ldc + 2 * V));
+            s13 = s13.add(DoubleVector.fromArray(S, c, co + 1 * ldc + 3 * V));
+            s20 = s20.add(DoubleVector.fromArray(S, c, co + 2 * ldc));
+            s21 = s21.add(DoubleVector.fromArray(S, c, co + 2 * ldc + 1 * V));
+            s22 = s22.add(DoubleVector.fromArray(S, c, co + 2 * ldc + 2 * V));
+            s23 = s23.add(DoubleVector.fromArray(S, c, co + 2 * ldc + 3 * V));
+            s30 = s30.add(DoubleVector.fromArray(S, c, co + 3 * ldc));
+            s31 = s31.add(DoubleVector.fromArray(S, c, co + 3 * ldc + 1 * V));
+            s32 = s32.add(DoubleVector.fromArray(S, c, co + 3 * ldc + 2 * V));
+            s33 = s33.add(DoubleVector.fromArray(S, c, co + 3 * ldc + 3 * V));
+            s40 = s40.add(DoubleVector.fromArray(S, c, co + 4 * ldc));
+            s41 = s41.add(DoubleVector.fromArray(S, c, co + 4 * ldc + 1 * V));
+            s42 = s42.add(DoubleVector.fromArray(S, c, co + 4 * ldc + 2 * V));
+            s43 = s43.add(DoubleVector.fromArray(S, c, co + 4 * ldc + 3 * V));
+            s50 = s50.add(DoubleVector.fromArray(S, c, co + 5 * ldc));
+            s51 = s51.add(DoubleVector.fromArray(S, c, co + 5 * ldc + 1 * V));
+            s52 = s52.add(DoubleVector.fromArray(S, c, co + 5 * ldc + 2 * V));
+            s53 = s53.add(DoubleVector.fromArray(S, c, co + 5 * ldc + 3 * V));
+        }
+        s00.intoArray(c, co + 0 * ldc);
+        s01.intoArray(c, co + 0 * ldc + 1 * V);
+        s02.intoArray(c, co + 0 * ldc + 2 * V);
+        s03.intoArray(c, co + 0 * ldc + 3 * V);
+        s10.intoArray(c, co + 1 * ldc);
+        s11.intoArray(c, co + 1 * ldc + 1 * V);
+        s12.intoArray(c, co + 1 * ldc + 2 * V);
+        s13.intoArray(c, co + 1 * ldc + 3 * V);
+        s20.intoArray(c, co + 2 * ldc);
+        s21.intoArray(c, co + 2 * ldc + 1 * V);
+        s22.intoArray(c, co + 2 * ldc + 2 * V);
+        s23.intoArray(c, co + 2 * ldc + 3 * V);
+        s30.intoArray(c, co + 3 * ldc);
+        s31.intoArray(c, co + 3 * ldc + 1 * V);
+        s32.intoArray(c, co + 3 * ldc + 2 * V);
+        s33.intoArray(c, co + 3 * ldc + 3 * V);
+        s40.intoArray(c, co + 4 * ldc);
+        s41.intoArray(c, co + 4 * ldc + 1 * V);
+        s42.intoArray(c, co + 4 * ldc + 2 * V);
+        s43.intoArray(c, co + 4 * ldc + 3 * V);
+        s50.intoArray(c, co + 5 * ldc);
+        s51.intoArray(c, co + 5 * ldc + 1 * V);
+        s52.intoArray(c, co + 5 * ldc + 2 * V);
+        s53.intoArray(c, co + 5 * ldc + 3 * V);
+    }
+
+    /** Rows [i0, m) of one column of C: vectors of 2V, then V rows, then scalars. */
+    private static void columnEdge(int i0, int m, int k, double alpha, boolean accumulate, double[] a, int aOff, int lda,
+                                   double[] b, int bo, int bRs, double[] c, int co) {
+        int i = i0;
+        for (; i + 2 * V <= m; i += 2 * V) {
+            column2(k, alpha, accumulate, a, aOff + i, lda, b, bo, bRs, c, co + i);
+        }
+        for (; i + V <= m; i += V) {
+            column1(k, alpha, accumulate, a, aOff + i, lda, b, bo, bRs, c, co + i);
+        }
+        for (; i < m; i++) {
+            double s = 0;
+            for (int l = 0; l < k; l++) {
+                s = Math.fma(a[aOff + i + l * lda], alpha * b[bo + l * bRs], s);
+            }
+            c[co + i] = accumulate ? c[co + i] + s : s + 0d;
+        }
+    }
+
+    private static void column2(int k, double alpha, boolean accumulate, double[] a, int ao, int lda, double[] b, int bo,
+                                int bRs, double[] c, int co) {
+        DoubleVector s0 = DoubleVector.zero(S);
+        DoubleVector s1 = DoubleVector.zero(S);
+        for (int l = 0; l < k; l++) {
+            int al = ao + l * lda;
+            DoubleVector w = DoubleVector.broadcast(S, alpha * b[bo + l * bRs]);
+            s0 = DoubleVector.fromArray(S, a, al).fma(w, s0);
+            s1 = DoubleVector.fromArray(S, a, al + V).fma(w, s1);
+        }
+        if (accumulate) {
+            s0 = s0.add(DoubleVector.fromArray(S, c, co));
+            s1 = s1.add(DoubleVector.fromArray(S, c, co + V));
+        }
+        s0.intoArray(c, co);
+        s1.intoArray(c, co + V);
+    }
+
+    private static void column1(int k, double alpha, boolean accumulate, double[] a, int ao, int lda, double[] b, int bo,
+                                int bRs, double[] c, int co) {
+        DoubleVector s0 = DoubleVector.zero(S);
+        for (int l = 0; l < k; l++) {
+            s0 = DoubleVector.fromArray(S, a, ao + l * lda).fma(DoubleVector.broadcast(S, alpha * b[bo + l * bRs]), s0);
+        }
+        if (accumulate) {
+            s0 = s0.add(DoubleVector.fromArray(S, c, co));
+        }
+        s0.intoArray(c, co);
     }
 
     /** α·s + β·old, where β = 0 ignores old (BLAS: C is not read). */
     private static double combine(double product, double beta, double old) {
         return beta == 0 ? product + 0d : Math.fma(beta, old, product);
-    }
-
-    private static void scalarTail(int i, int k, double alpha, double beta, double[] a, int aOff, int lda, double[] b, int bCol,
-                                   int bRs, double[] c, int cCol) {
-        double s = 0;
-        for (int l = 0; l < k; l++) {
-            s = Math.fma(a[aOff + i + l * lda], b[bCol + l * bRs], s);
-        }
-        c[cCol + i] = combine(alpha * s, beta, c[cCol + i]);
     }
 
     /** C[i, j] += α·⟨A[:, i], B[:, j]⟩ (A stored k×m), 2×2 dot products at a time. */
