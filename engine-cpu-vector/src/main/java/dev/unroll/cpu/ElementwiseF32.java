@@ -16,6 +16,8 @@ import java.lang.foreign.ValueLayout;
 final class ElementwiseF32 {
     private static final VectorSpecies<Float> S = Species.F32;
     private static final int V = S.length();
+    /** Columns whose row sums stay in float before they are added into double. */
+    private static final int SIGN_SUM_BLOCK = 64;
 
     private ElementwiseF32() {
     }
@@ -260,26 +262,42 @@ final class ElementwiseF32 {
      */
     static void maskedGradient(Mat u, double[] tau, Mat g, Mat ubar, double[] rowSignSums) {
         int m = u.rows();
+        // |u| > τ decided in float exactly as in double: compare with the largest float not above τ.
         float[] cmp = new float[m];
         for (int i = 0; i < m; i++) {
             float hi = (float) tau[i];
             cmp[i] = hi > tau[i] ? Math.nextDown(hi) : hi;
         }
+        // Row sums run in float lanes for a block of columns, then go into the double sums.
+        float[] partial = new float[m];
         float[] ua = u.f();
         float[] ga = g.f();
         float[] oa = ubar.f();
+        FloatVector zero = FloatVector.zero(S);
         for (int j = 0; j < u.cols(); j++) {
             int ub = u.off() + j * u.ld();
             int gb = g.off() + j * g.ld();
             int ob = ubar.off() + j * ubar.ld();
-            for (int i = 0; i < m; i++) {
+            int i = 0;
+            for (; i + V <= m; i += V) {
+                FloatVector x = FloatVector.fromArray(S, ua, ub + i);
+                FloatVector kept = zero.blend(FloatVector.fromArray(S, ga, gb + i),
+                        x.abs().compare(VectorOperators.GT, FloatVector.fromArray(S, cmp, i)));
+                kept.intoArray(oa, ob + i);
+                FloatVector signed = zero.blend(kept, x.compare(VectorOperators.GT, 0f))
+                        .sub(zero.blend(kept, x.compare(VectorOperators.LT, 0f)));
+                FloatVector.fromArray(S, partial, i).add(signed).intoArray(partial, i);
+            }
+            for (; i < m; i++) {
                 float x = ua[ub + i];
                 float v = Math.abs(x) > cmp[i] ? ga[gb + i] : 0f;
                 oa[ob + i] = v;
-                if (x > 0) {
-                    rowSignSums[i] += v;
-                } else if (x < 0) {
-                    rowSignSums[i] -= v;
+                partial[i] += x > 0 ? v : x < 0 ? -v : 0f;
+            }
+            if ((j + 1) % SIGN_SUM_BLOCK == 0 || j == u.cols() - 1) {
+                for (int r = 0; r < m; r++) {
+                    rowSignSums[r] += partial[r];
+                    partial[r] = 0f;
                 }
             }
         }

@@ -16,6 +16,8 @@ import java.lang.foreign.ValueLayout;
 final class ElementwiseF64 {
     private static final VectorSpecies<Double> S = Species.F64;
     private static final int V = S.length();
+    /** Columns whose row sums stay in double before they are added into double. */
+    private static final int SIGN_SUM_BLOCK = 64;
 
     private ElementwiseF64() {
     }
@@ -260,26 +262,42 @@ final class ElementwiseF64 {
      */
     static void maskedGradient(Mat u, double[] tau, Mat g, Mat ubar, double[] rowSignSums) {
         int m = u.rows();
+        // |u| > τ decided in double exactly as in double: compare with the largest double not above τ.
         double[] cmp = new double[m];
         for (int i = 0; i < m; i++) {
             double hi = tau[i];
             cmp[i] = hi > tau[i] ? Math.nextDown(hi) : hi;
         }
+        // Row sums run in double lanes for a block of columns, then go into the double sums.
+        double[] partial = new double[m];
         double[] ua = u.d();
         double[] ga = g.d();
         double[] oa = ubar.d();
+        DoubleVector zero = DoubleVector.zero(S);
         for (int j = 0; j < u.cols(); j++) {
             int ub = u.off() + j * u.ld();
             int gb = g.off() + j * g.ld();
             int ob = ubar.off() + j * ubar.ld();
-            for (int i = 0; i < m; i++) {
+            int i = 0;
+            for (; i + V <= m; i += V) {
+                DoubleVector x = DoubleVector.fromArray(S, ua, ub + i);
+                DoubleVector kept = zero.blend(DoubleVector.fromArray(S, ga, gb + i),
+                        x.abs().compare(VectorOperators.GT, DoubleVector.fromArray(S, cmp, i)));
+                kept.intoArray(oa, ob + i);
+                DoubleVector signed = zero.blend(kept, x.compare(VectorOperators.GT, 0d))
+                        .sub(zero.blend(kept, x.compare(VectorOperators.LT, 0d)));
+                DoubleVector.fromArray(S, partial, i).add(signed).intoArray(partial, i);
+            }
+            for (; i < m; i++) {
                 double x = ua[ub + i];
                 double v = Math.abs(x) > cmp[i] ? ga[gb + i] : 0d;
                 oa[ob + i] = v;
-                if (x > 0) {
-                    rowSignSums[i] += v;
-                } else if (x < 0) {
-                    rowSignSums[i] -= v;
+                partial[i] += x > 0 ? v : x < 0 ? -v : 0d;
+            }
+            if ((j + 1) % SIGN_SUM_BLOCK == 0 || j == u.cols() - 1) {
+                for (int r = 0; r < m; r++) {
+                    rowSignSums[r] += partial[r];
+                    partial[r] = 0d;
                 }
             }
         }
