@@ -16,10 +16,24 @@ final class GemmF32 {
     private static final int V = S.length();
     /** Columns of C per micro-kernel call. */
     private static final int COLUMN_BLOCK = 6;
+    /** Inner-dimension panel: 4V rows × 256 of A (64 KiB in F32 at 512 bits) stay in L2 across C's columns. */
+    private static final int K_PANEL = 256;
     /** Columns of C from which a transposed A is packed rather than used through dot products. */
     private static final int PACK_TRANSPOSED_A_FROM_COLUMNS = 64;
 
+    /** Per-thread buffer for a transposed A, grown on demand: steady-state products allocate nothing. */
+    private static final ThreadLocal<float[]> PACKED_A = ThreadLocal.withInitial(() -> new float[0]);
+
     private GemmF32() {
+    }
+
+    private static float[] packBuffer(int size) {
+        float[] buf = PACKED_A.get();
+        if (buf.length < size) {
+            buf = new float[size];
+            PACKED_A.set(buf);
+        }
+        return buf;
     }
 
     /** The whole product, split over columns of C on {@code workers}. */
@@ -36,7 +50,7 @@ final class GemmF32 {
         // horizontal reduction per element of C.
         boolean dotForm = ta && !tb && n < PACK_TRANSPOSED_A_FROM_COLUMNS;
         if (ta && !dotForm && alpha != 0 && k > 0) {
-            ap = new float[m * k];
+            ap = packBuffer(m * k);
             for (int i = 0; i < m; i++) {
                 int src = aOff + i * lda;
                 for (int l = 0; l < k; l++) {
@@ -95,14 +109,24 @@ final class GemmF32 {
     /**
      * C[:, j0..j1) ← α·op(A)·op(B)[:, j0..j1) + β·C: 6 columns × 4 vectors of rows at a time, then narrower
      * blocks for the edges. β other than 0 and 1 is applied to C first, so every block either stores its sums
-     * (β = 0: C is not read) or adds them to C.
+     * (β = 0: C is not read) or adds them to C. A long inner dimension is cut into panels of {@link #K_PANEL}:
+     * the rows of A a block reads then stay in L2 across all columns of C (for Ū·Zᵀ over a batch of 4096,
+     * without panels every 6 columns of C streamed all of Ū from memory again).
      */
     private static void axpyColumns(int m, int k, float alpha, float beta, float[] a, int aOff, int lda, float[] b, int bOff,
                                     int bRs, int bCs, float[] c, int cOff, int ldc, int j0, int j1) {
         if (beta != 0 && beta != 1) {
             scaleColumns(beta, c, cOff, ldc, m, j0, j1);
         }
-        boolean accumulate = beta != 0;
+        for (int p0 = 0; p0 < k; p0 += K_PANEL) {
+            axpyPanel(m, Math.min(K_PANEL, k - p0), alpha, beta != 0 || p0 > 0, a, aOff + p0 * lda, lda, b,
+                    bOff + p0 * bRs, bRs, bCs, c, cOff, ldc, j0, j1);
+        }
+    }
+
+    /** One panel of the inner dimension over columns [j0, j1) of C; {@code accumulate}: add into C. */
+    private static void axpyPanel(int m, int k, float alpha, boolean accumulate, float[] a, int aOff, int lda, float[] b,
+                                  int bOff, int bRs, int bCs, float[] c, int cOff, int ldc, int j0, int j1) {
         int j = j0;
         for (; j + 6 <= j1; j += 6) {
             int bo = bOff + j * bCs;
