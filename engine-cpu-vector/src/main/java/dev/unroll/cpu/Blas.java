@@ -120,6 +120,15 @@ final class Blas {
         }
     }
 
+    /** dst ← srcᵀ. */
+    void transpose(Mat src, Mat dst) {
+        if (src.dtype() == DType.F32) {
+            ElementwiseF32.transpose(src, dst);
+        } else {
+            ElementwiseF64.transpose(src, dst);
+        }
+    }
+
     double sum(Mat x) {
         return x.dtype() == DType.F32 ? ElementwiseF32.sum(x) : ElementwiseF64.sum(x);
     }

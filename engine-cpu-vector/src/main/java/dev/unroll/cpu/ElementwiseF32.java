@@ -123,6 +123,19 @@ final class ElementwiseF32 {
         }
     }
 
+    /** dst ← srcᵀ. */
+    static void transpose(Mat src, Mat dst) {
+        float[] s = src.f();
+        float[] d = dst.f();
+        for (int j = 0; j < src.cols(); j++) {
+            int sb = src.off() + j * src.ld();
+            int db = dst.off() + j;
+            for (int i = 0; i < src.rows(); i++) {
+                d[db + i * dst.ld()] = s[sb + i];
+            }
+        }
+    }
+
     static double sum(Mat x) {
         float[] a = x.f();
         int len = runLength(x);

@@ -123,6 +123,19 @@ final class ElementwiseF64 {
         }
     }
 
+    /** dst ← srcᵀ. */
+    static void transpose(Mat src, Mat dst) {
+        double[] s = src.d();
+        double[] d = dst.d();
+        for (int j = 0; j < src.cols(); j++) {
+            int sb = src.off() + j * src.ld();
+            int db = dst.off() + j;
+            for (int i = 0; i < src.rows(); i++) {
+                d[db + i * dst.ld()] = s[sb + i];
+            }
+        }
+    }
+
     static double sum(Mat x) {
         double[] a = x.d();
         int len = runLength(x);

@@ -5,6 +5,7 @@ import dev.unroll.engine.Matrix;
 import dev.unroll.engine.NetworkSpec;
 import dev.unroll.engine.ParamKind;
 import dev.unroll.engine.ParameterSet;
+import dev.unroll.engine.Parametrization;
 import dev.unroll.engine.Parametrization.LayerKind;
 import dev.unroll.engine.Tape;
 import dev.unroll.engine.UnrolledModel;
@@ -23,6 +24,9 @@ import dev.unroll.engine.UnrolledModel;
  * that keep a tile of Z in cache across layers instead of streaming whole matrices once per layer.
  */
 final class UnrolledPasses {
+    /** Workspace slot of the transposed dictionary (slots 0–4 hold the passes' batch-sized scratch). */
+    private static final int TRANSPOSE_SLOT = 5;
+
     private final Blas blas;
     private final ThreadLocal<Workspace> workspaces;
 
@@ -42,6 +46,7 @@ final class UnrolledPasses {
         Mat[] ping = tape == null ? new Mat[] {ws.get(0, dt, m, batch), ws.get(1, dt, m, batch)} : null;
         Mat uScratch = tape == null ? ws.get(2, dt, m, batch) : null;
         Mat r = ws.get(3, dt, n, batch);
+        Mat stepT = transposedStepMatrix(model, ws);
         Mat z = tape != null ? Mat.of(tape.z(0)) : ping[0];
         if (z0 != null) {
             blas.copy(Mat.of(z0), z);
@@ -51,7 +56,7 @@ final class UnrolledPasses {
         for (int t = 1; t <= layers; t++) {
             Layer layer = new Layer(model, t - 1);
             Mat u = tape != null ? Mat.of(tape.u(t)) : uScratch;
-            preActivation(layer, model, z, xm, u, r);
+            preActivation(layer, model, stepT, z, xm, u, r);
             Mat next = tape != null ? Mat.of(tape.z(t)) : ping[t % 2];
             blas.softThreshold(u, layer.tau, next, null);
             z = next;
@@ -61,7 +66,26 @@ final class UnrolledPasses {
         }
     }
 
-    private void preActivation(Layer layer, UnrolledModel model, Mat z, Mat x, Mat u, Mat r) {
+    /**
+     * Dᵀ (W̃ᵀ for ALISTA), transposed once per pass into a workspace: every step layer multiplies by it, and
+     * as a packed m×n matrix it runs the register-blocked product at any batch size instead of one dot
+     * product per element of the output. Null for networks without step layers.
+     */
+    private Mat transposedStepMatrix(UnrolledModel model, Workspace ws) {
+        Matrix source = switch (model.spec().parametrization()) {
+            case ALISTA -> model.analyticWeights();
+            case STEP, FIRST_STEP -> model.dictionary();
+            default -> null;
+        };
+        if (source == null) {
+            return null;
+        }
+        Mat t = ws.get(TRANSPOSE_SLOT, model.spec().dtype(), source.cols(), source.rows());
+        blas.transpose(Mat.of(source), t);
+        return t;
+    }
+
+    private void preActivation(Layer layer, UnrolledModel model, Mat stepT, Mat z, Mat x, Mat u, Mat r) {
         if (layer.kind == LayerKind.LISTA) {
             blas.gemm(false, false, 1, layer.w, z, 0, u);
             blas.gemm(false, false, 1, layer.wx, x, 1, u);
@@ -72,8 +96,7 @@ final class UnrolledPasses {
         blas.copy(z, u);
         switch (layer.kind) {
             case COUPLED, COUPLED_SCALAR_THRESHOLD -> blas.gemm(false, false, -1, layer.w, r, 1, u);
-            case ALISTA -> blas.gemm(true, false, -layer.alpha, Mat.of(model.analyticWeights()), r, 1, u);
-            case STEP -> blas.gemm(true, false, -layer.alpha, d, r, 1, u);
+            case ALISTA, STEP -> blas.gemm(false, false, -layer.alpha, stepT, r, 1, u);
             default -> throw new AssertionError(layer.kind);
         }
     }
@@ -113,6 +136,11 @@ final class UnrolledPasses {
         Mat ubar = ws.get(2, dt, m, batch);
         Mat r = ws.get(3, dt, n, batch);
         Mat wu = ws.get(4, dt, n, batch);
+        Mat dT = null;
+        if (spec.parametrization() != Parametrization.LISTA && lastLayers > 0) {
+            dT = ws.get(TRANSPOSE_SLOT, dt, m, n);
+            blas.transpose(d, dT);
+        }
         blas.copy(Mat.of(gradZ), g);
         for (int t = k; t > k - lastLayers; t--) {
             int l = t - 1;
@@ -145,7 +173,7 @@ final class UnrolledPasses {
                         blas.gemm(false, true, -1, wu, zp, 1, gd);
                     }
                     blas.copy(ubar, gPrev);
-                    blas.gemm(true, false, -1, d, wu, 1, gPrev);
+                    blas.gemm(false, false, -1, dT, wu, 1, gPrev);
                 }
                 case ALISTA -> {
                     residual(d, zp, x, r);
@@ -156,7 +184,7 @@ final class UnrolledPasses {
                         blas.gemm(false, true, -layer.alpha, wu, zp, 1, gd);
                     }
                     blas.copy(ubar, gPrev);
-                    blas.gemm(true, false, -layer.alpha, d, wu, 1, gPrev);
+                    blas.gemm(false, false, -layer.alpha, dT, wu, 1, gPrev);
                 }
                 case STEP -> {
                     residual(d, zp, x, r);
@@ -167,7 +195,7 @@ final class UnrolledPasses {
                         blas.gemm(false, true, -layer.alpha, wu, zp, 1, gd);
                     }
                     blas.copy(ubar, gPrev);
-                    blas.gemm(true, false, -layer.alpha, d, wu, 1, gPrev);
+                    blas.gemm(false, false, -layer.alpha, dT, wu, 1, gPrev);
                 }
                 default -> throw new AssertionError(layer.kind);
             }
