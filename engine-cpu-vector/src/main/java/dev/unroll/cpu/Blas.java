@@ -71,20 +71,29 @@ final class Blas {
      * (a seeded training run repeats exactly).
      */
     void maskedGradient(Mat u, double[] tau, Mat g, Mat ubar, double[] rowSignSums) {
+        long work = (long) u.rows() * u.cols() * 4;
+        if (!workers.splits(u.cols(), 1, work)) {
+            maskedColumns(u, tau, g, ubar, rowSignSums);
+            return;
+        }
         ConcurrentSkipListMap<Integer, double[]> parts = new ConcurrentSkipListMap<>();
-        workers.forRange(u.cols(), 1, (long) u.rows() * u.cols() * 4, (j0, j1) -> {
+        workers.forRange(u.cols(), 1, work, (j0, j1) -> {
             double[] part = new double[rowSignSums.length];
-            if (u.dtype() == DType.F32) {
-                ElementwiseF32.maskedGradient(u.columns(j0, j1), tau, g.columns(j0, j1), ubar.columns(j0, j1), part);
-            } else {
-                ElementwiseF64.maskedGradient(u.columns(j0, j1), tau, g.columns(j0, j1), ubar.columns(j0, j1), part);
-            }
+            maskedColumns(u.columns(j0, j1), tau, g.columns(j0, j1), ubar.columns(j0, j1), part);
             parts.put(j0, part);
         });
         for (double[] part : parts.values()) {
             for (int i = 0; i < part.length; i++) {
                 rowSignSums[i] += part[i];
             }
+        }
+    }
+
+    private static void maskedColumns(Mat u, double[] tau, Mat g, Mat ubar, double[] rowSignSums) {
+        if (u.dtype() == DType.F32) {
+            ElementwiseF32.maskedGradient(u, tau, g, ubar, rowSignSums);
+        } else {
+            ElementwiseF64.maskedGradient(u, tau, g, ubar, rowSignSums);
         }
     }
 
@@ -174,14 +183,23 @@ final class Blas {
      * has 1.6 M parameters), which one core alone cannot do at the machine's bandwidth.
      */
     void adam(Mat p, Mat g, Mat m, Mat v, double lr, double beta1, double beta2, double eps, long step) {
-        workers.forRange(p.cols(), 1, (long) p.rows() * p.cols() * ADAM_COST, (j0, j1) -> {
-            if (p.dtype() == DType.F32) {
-                ElementwiseF32.adam(p.columns(j0, j1), g.columns(j0, j1), m.columns(j0, j1), v.columns(j0, j1), lr,
-                        beta1, beta2, eps, step);
-            } else {
-                ElementwiseF64.adam(p.columns(j0, j1), g.columns(j0, j1), m.columns(j0, j1), v.columns(j0, j1), lr,
-                        beta1, beta2, eps, step);
-            }
-        });
+        long work = (long) p.rows() * p.cols() * ADAM_COST;
+        if (!workers.splits(p.cols(), 1, work)) {
+            adamColumns(p, g, m, v, lr, beta1, beta2, eps, step);
+            return;
+        }
+        workers.forRange(p.cols(), 1, work, (j0, j1) ->
+                adamColumns(p.columns(j0, j1), g.columns(j0, j1), m.columns(j0, j1), v.columns(j0, j1), lr, beta1,
+                        beta2, eps, step));
     }
+
+    private static void adamColumns(Mat p, Mat g, Mat m, Mat v, double lr, double beta1, double beta2, double eps,
+                                    long step) {
+        if (p.dtype() == DType.F32) {
+            ElementwiseF32.adam(p, g, m, v, lr, beta1, beta2, eps, step);
+        } else {
+            ElementwiseF64.adam(p, g, m, v, lr, beta1, beta2, eps, step);
+        }
+    }
+
 }

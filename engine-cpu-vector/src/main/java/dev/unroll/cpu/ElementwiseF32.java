@@ -225,9 +225,9 @@ final class ElementwiseF32 {
      */
     static void softThreshold(Mat u, double[] tau, Mat out, Mat mask) {
         int m = u.rows();
-        float[] hi = new float[m];
-        float[] lo = new float[m];
-        float[] cmp = new float[m];
+        float[] hi = Scratch.floats(Scratch.SOFT_THRESHOLD_HI, m);
+        float[] lo = Scratch.floats(Scratch.SOFT_THRESHOLD_LO, m);
+        float[] cmp = Scratch.floats(Scratch.SOFT_THRESHOLD_CMP, m);
         for (int i = 0; i < m; i++) {
             double t = tau[i];
             hi[i] = (float) t;
@@ -276,13 +276,14 @@ final class ElementwiseF32 {
     static void maskedGradient(Mat u, double[] tau, Mat g, Mat ubar, double[] rowSignSums) {
         int m = u.rows();
         // |u| > τ decided in float exactly as in double: compare with the largest float not above τ.
-        float[] cmp = new float[m];
+        float[] cmp = Scratch.floats(Scratch.MASK_CMP, m);
         for (int i = 0; i < m; i++) {
             float hi = (float) tau[i];
             cmp[i] = hi > tau[i] ? Math.nextDown(hi) : hi;
         }
         // Row sums run in float lanes for a block of columns, then go into the double sums.
-        float[] partial = new float[m];
+        float[] partial = Scratch.floats(Scratch.MASK_PARTIAL, m);
+        java.util.Arrays.fill(partial, 0, m, 0f);
         float[] ua = u.f();
         float[] ga = g.f();
         float[] oa = ubar.f();

@@ -225,9 +225,9 @@ final class ElementwiseF64 {
      */
     static void softThreshold(Mat u, double[] tau, Mat out, Mat mask) {
         int m = u.rows();
-        double[] hi = new double[m];
-        double[] lo = new double[m];
-        double[] cmp = new double[m];
+        double[] hi = Scratch.doubles(Scratch.SOFT_THRESHOLD_HI, m);
+        double[] lo = Scratch.doubles(Scratch.SOFT_THRESHOLD_LO, m);
+        double[] cmp = Scratch.doubles(Scratch.SOFT_THRESHOLD_CMP, m);
         for (int i = 0; i < m; i++) {
             double t = tau[i];
             hi[i] = t;
@@ -276,13 +276,14 @@ final class ElementwiseF64 {
     static void maskedGradient(Mat u, double[] tau, Mat g, Mat ubar, double[] rowSignSums) {
         int m = u.rows();
         // |u| > τ decided in double exactly as in double: compare with the largest double not above τ.
-        double[] cmp = new double[m];
+        double[] cmp = Scratch.doubles(Scratch.MASK_CMP, m);
         for (int i = 0; i < m; i++) {
             double hi = tau[i];
             cmp[i] = hi > tau[i] ? Math.nextDown(hi) : hi;
         }
         // Row sums run in double lanes for a block of columns, then go into the double sums.
-        double[] partial = new double[m];
+        double[] partial = Scratch.doubles(Scratch.MASK_PARTIAL, m);
+        java.util.Arrays.fill(partial, 0, m, 0d);
         double[] ua = u.d();
         double[] ga = g.d();
         double[] oa = ubar.d();

@@ -63,6 +63,10 @@ final class GemmF32 {
         float[] pa = ap;
         int paOff = apOff;
         int paLd = apLd;
+        if (!workers.splits(n, COLUMN_BLOCK, (long) m * n * k)) {
+            range(dotForm, tb, m, k, alpha, pa, paOff, paLd, b, bOff, ldb, beta, c, cOff, ldc, 0, n);
+            return;
+        }
         workers.forRange(n, COLUMN_BLOCK, (long) m * n * k, (j0, j1) ->
                 range(dotForm, tb, m, k, alpha, pa, paOff, paLd, b, bOff, ldb, beta, c, cOff, ldc, j0, j1));
     }

@@ -146,11 +146,12 @@ final class UnrolledPasses {
             int l = t - 1;
             Layer layer = new Layer(model, l);
             Mat zp = Mat.of(tape.z(t - 1));
-            double[] rowS = new double[m];
+            double[] rowS = Scratch.doubles(Scratch.ROW_SIGN_SUMS, m);
+            java.util.Arrays.fill(rowS, 0, m, 0);
             blas.maskedGradient(Mat.of(tape.u(t)), layer.tau, g, ubar, rowS);
             double sumS = 0;
-            for (double v : rowS) {
-                sumS += v;
+            for (int i = 0; i < m; i++) {
+                sumS += rowS[i];
             }
             ParameterSet p = grads;
             switch (layer.kind) {
@@ -206,7 +207,7 @@ final class UnrolledPasses {
     }
 
     private static void perAtom(Mat theta, double lambda, double[] rowS) {
-        for (int i = 0; i < rowS.length; i++) {
+        for (int i = 0; i < theta.rows(); i++) {
             theta.set(i, 0, 0.0 + -lambda * rowS[i]); // 0.0 + turns −0 into +0, as an accumulator
         }
     }
@@ -224,7 +225,7 @@ final class UnrolledPasses {
             double lambda = model.lambda();
             int m = model.spec().atoms();
             kind = model.spec().parametrization().layerKind(t);
-            tau = new double[m];
+            tau = Scratch.doubles(Scratch.LAYER_THRESHOLDS, m);
             switch (kind) {
                 case LISTA -> {
                     w = Mat.of(p.get(t, ParamKind.W_Z));
@@ -261,7 +262,7 @@ final class UnrolledPasses {
         }
 
         private void perAtomTau(Mat theta, double lambda) {
-            for (int i = 0; i < tau.length; i++) {
+            for (int i = 0; i < theta.rows(); i++) {
                 tau[i] = lambda * theta.get(i, 0);
             }
         }

@@ -97,9 +97,9 @@ final class VectorKernels implements BackendKernels {
 
     @Override
     public void softThreshold(Matrix u, Matrix tauPerRow, double scale, Matrix out, Matrix mask) {
-        double[] tau = new double[u.rows()];
+        double[] tau = Scratch.doubles(Scratch.THRESHOLDS, u.rows());
         Mat t = Mat.of(tauPerRow);
-        for (int i = 0; i < tau.length; i++) {
+        for (int i = 0; i < u.rows(); i++) {
             tau[i] = t == null ? scale : scale * t.get(i, 0);
         }
         blas.softThreshold(Mat.of(u), tau, Mat.of(out), Mat.of(mask));
@@ -125,8 +125,8 @@ final class VectorKernels implements BackendKernels {
         Mat r = workspaces.get().get(0, x.dtype(), x.rows(), batch);
         blas.copy(Mat.of(x), r);
         blas.gemm(false, false, 1, dm, zm, -1, r);
-        double[] squares = new double[batch];
-        double[] l1 = new double[batch];
+        double[] squares = Scratch.doubles(Scratch.SAMPLE_SQUARES, batch);
+        double[] l1 = Scratch.doubles(Scratch.SAMPLE_L1, batch);
         blas.columnSumSquares(r, squares);
         blas.columnL1(zm, l1);
         Mat ps = Mat.of(perSample);
@@ -155,7 +155,7 @@ final class VectorKernels implements BackendKernels {
         Mat e = workspaces.get().get(0, z.dtype(), z.rows(), batch);
         blas.copy(Mat.of(z), e);
         blas.axpy(-1, Mat.of(target), e);
-        double[] squares = new double[batch];
+        double[] squares = Scratch.doubles(Scratch.SAMPLE_SQUARES, batch);
         blas.columnSumSquares(e, squares);
         Mat ps = Mat.of(perSample);
         double total = 0;

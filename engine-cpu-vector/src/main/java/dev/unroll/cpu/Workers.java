@@ -40,7 +40,7 @@ final class Workers implements AutoCloseable {
      * the calling thread alone when {@code work} (multiply-adds) is small.
      */
     void forRange(int n, int grain, long work, Range body) {
-        if (pool == null || n <= grain || work < MIN_PARALLEL_WORK || onOwnWorker()) {
+        if (!splits(n, grain, work)) {
             body.run(0, n);
             return;
         }
@@ -57,6 +57,14 @@ final class Workers implements AutoCloseable {
         for (ForkJoinTask<?> task : tasks) {
             task.join();
         }
+    }
+
+    /**
+     * Whether {@link #forRange} would split this range over several threads. Callers on hot paths check it
+     * first and run the serial case directly, so that they allocate no lambda for it.
+     */
+    boolean splits(int n, int grain, long work) {
+        return pool != null && n > grain && work >= MIN_PARALLEL_WORK && !onOwnWorker();
     }
 
     /** Whether the caller is one of this pool's workers (a nested split would only queue behind itself). */
