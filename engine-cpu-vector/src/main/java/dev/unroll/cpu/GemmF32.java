@@ -143,6 +143,18 @@ final class GemmF32 {
                 columnEdge(i, m, k, alpha, accumulate, a, aOff, lda, b, bo + jj * bCs, bRs, c, co + jj * ldc);
             }
         }
+        if (j + 4 <= j1) {
+            int bo = bOff + j * bCs;
+            int co = cOff + j * ldc;
+            int i = 0;
+            for (; i + 4 * V <= m; i += 4 * V) {
+                block4x4(k, alpha, accumulate, a, aOff + i, lda, b, bo, bRs, bCs, c, co + i, ldc);
+            }
+            for (int jj = 0; jj < 4; jj++) {
+                columnEdge(i, m, k, alpha, accumulate, a, aOff, lda, b, bo + jj * bCs, bRs, c, co + jj * ldc);
+            }
+            j += 4;
+        }
         for (; j < j1; j++) {
             columnEdge(0, m, k, alpha, accumulate, a, aOff, lda, b, bOff + j * bCs, bRs, c, cOff + j * ldc);
         }
@@ -268,6 +280,89 @@ final class GemmF32 {
         s51.intoArray(c, co + 5 * ldc + 1 * V);
         s52.intoArray(c, co + 5 * ldc + 2 * V);
         s53.intoArray(c, co + 5 * ldc + 3 * V);
+    }
+
+    /** One 4V×4 block of C, as {@link #block4x6} (the edge of a batch whose width is not a multiple of 6). */
+    private static void block4x4(int k, float alpha, boolean accumulate, float[] a, int ao, int lda, float[] b, int bo,
+                                 int bRs, int bCs, float[] c, int co, int ldc) {
+        FloatVector s00 = FloatVector.zero(S);
+        FloatVector s01 = FloatVector.zero(S);
+        FloatVector s02 = FloatVector.zero(S);
+        FloatVector s03 = FloatVector.zero(S);
+        FloatVector s10 = FloatVector.zero(S);
+        FloatVector s11 = FloatVector.zero(S);
+        FloatVector s12 = FloatVector.zero(S);
+        FloatVector s13 = FloatVector.zero(S);
+        FloatVector s20 = FloatVector.zero(S);
+        FloatVector s21 = FloatVector.zero(S);
+        FloatVector s22 = FloatVector.zero(S);
+        FloatVector s23 = FloatVector.zero(S);
+        FloatVector s30 = FloatVector.zero(S);
+        FloatVector s31 = FloatVector.zero(S);
+        FloatVector s32 = FloatVector.zero(S);
+        FloatVector s33 = FloatVector.zero(S);
+        for (int l = 0; l < k; l++) {
+            int al = ao + l * lda;
+            FloatVector x0 = FloatVector.fromArray(S, a, al);
+            FloatVector x1 = FloatVector.fromArray(S, a, al + V);
+            FloatVector x2 = FloatVector.fromArray(S, a, al + 2 * V);
+            FloatVector x3 = FloatVector.fromArray(S, a, al + 3 * V);
+            int bl = bo + l * bRs;
+            FloatVector w0 = FloatVector.broadcast(S, alpha * b[bl + 0 * bCs]);
+            s00 = x0.fma(w0, s00);
+            s01 = x1.fma(w0, s01);
+            s02 = x2.fma(w0, s02);
+            s03 = x3.fma(w0, s03);
+            FloatVector w1 = FloatVector.broadcast(S, alpha * b[bl + 1 * bCs]);
+            s10 = x0.fma(w1, s10);
+            s11 = x1.fma(w1, s11);
+            s12 = x2.fma(w1, s12);
+            s13 = x3.fma(w1, s13);
+            FloatVector w2 = FloatVector.broadcast(S, alpha * b[bl + 2 * bCs]);
+            s20 = x0.fma(w2, s20);
+            s21 = x1.fma(w2, s21);
+            s22 = x2.fma(w2, s22);
+            s23 = x3.fma(w2, s23);
+            FloatVector w3 = FloatVector.broadcast(S, alpha * b[bl + 3 * bCs]);
+            s30 = x0.fma(w3, s30);
+            s31 = x1.fma(w3, s31);
+            s32 = x2.fma(w3, s32);
+            s33 = x3.fma(w3, s33);
+        }
+        if (accumulate) {
+            s00 = s00.add(FloatVector.fromArray(S, c, co + 0 * ldc));
+            s01 = s01.add(FloatVector.fromArray(S, c, co + 0 * ldc + 1 * V));
+            s02 = s02.add(FloatVector.fromArray(S, c, co + 0 * ldc + 2 * V));
+            s03 = s03.add(FloatVector.fromArray(S, c, co + 0 * ldc + 3 * V));
+            s10 = s10.add(FloatVector.fromArray(S, c, co + 1 * ldc));
+            s11 = s11.add(FloatVector.fromArray(S, c, co + 1 * ldc + 1 * V));
+            s12 = s12.add(FloatVector.fromArray(S, c, co + 1 * ldc + 2 * V));
+            s13 = s13.add(FloatVector.fromArray(S, c, co + 1 * ldc + 3 * V));
+            s20 = s20.add(FloatVector.fromArray(S, c, co + 2 * ldc));
+            s21 = s21.add(FloatVector.fromArray(S, c, co + 2 * ldc + 1 * V));
+            s22 = s22.add(FloatVector.fromArray(S, c, co + 2 * ldc + 2 * V));
+            s23 = s23.add(FloatVector.fromArray(S, c, co + 2 * ldc + 3 * V));
+            s30 = s30.add(FloatVector.fromArray(S, c, co + 3 * ldc));
+            s31 = s31.add(FloatVector.fromArray(S, c, co + 3 * ldc + 1 * V));
+            s32 = s32.add(FloatVector.fromArray(S, c, co + 3 * ldc + 2 * V));
+            s33 = s33.add(FloatVector.fromArray(S, c, co + 3 * ldc + 3 * V));
+        }
+        s00.intoArray(c, co + 0 * ldc);
+        s01.intoArray(c, co + 0 * ldc + 1 * V);
+        s02.intoArray(c, co + 0 * ldc + 2 * V);
+        s03.intoArray(c, co + 0 * ldc + 3 * V);
+        s10.intoArray(c, co + 1 * ldc);
+        s11.intoArray(c, co + 1 * ldc + 1 * V);
+        s12.intoArray(c, co + 1 * ldc + 2 * V);
+        s13.intoArray(c, co + 1 * ldc + 3 * V);
+        s20.intoArray(c, co + 2 * ldc);
+        s21.intoArray(c, co + 2 * ldc + 1 * V);
+        s22.intoArray(c, co + 2 * ldc + 2 * V);
+        s23.intoArray(c, co + 2 * ldc + 3 * V);
+        s30.intoArray(c, co + 3 * ldc);
+        s31.intoArray(c, co + 3 * ldc + 1 * V);
+        s32.intoArray(c, co + 3 * ldc + 2 * V);
+        s33.intoArray(c, co + 3 * ldc + 3 * V);
     }
 
     /** Rows [i0, m) of one column of C: vectors of 2V, then V rows, then scalars. */

@@ -143,6 +143,18 @@ final class GemmF64 {
                 columnEdge(i, m, k, alpha, accumulate, a, aOff, lda, b, bo + jj * bCs, bRs, c, co + jj * ldc);
             }
         }
+        if (j + 4 <= j1) {
+            int bo = bOff + j * bCs;
+            int co = cOff + j * ldc;
+            int i = 0;
+            for (; i + 4 * V <= m; i += 4 * V) {
+                block4x4(k, alpha, accumulate, a, aOff + i, lda, b, bo, bRs, bCs, c, co + i, ldc);
+            }
+            for (int jj = 0; jj < 4; jj++) {
+                columnEdge(i, m, k, alpha, accumulate, a, aOff, lda, b, bo + jj * bCs, bRs, c, co + jj * ldc);
+            }
+            j += 4;
+        }
         for (; j < j1; j++) {
             columnEdge(0, m, k, alpha, accumulate, a, aOff, lda, b, bOff + j * bCs, bRs, c, cOff + j * ldc);
         }
@@ -268,6 +280,89 @@ final class GemmF64 {
         s51.intoArray(c, co + 5 * ldc + 1 * V);
         s52.intoArray(c, co + 5 * ldc + 2 * V);
         s53.intoArray(c, co + 5 * ldc + 3 * V);
+    }
+
+    /** One 4V×4 block of C, as {@link #block4x6} (the edge of a batch whose width is not a multiple of 6). */
+    private static void block4x4(int k, double alpha, boolean accumulate, double[] a, int ao, int lda, double[] b, int bo,
+                                 int bRs, int bCs, double[] c, int co, int ldc) {
+        DoubleVector s00 = DoubleVector.zero(S);
+        DoubleVector s01 = DoubleVector.zero(S);
+        DoubleVector s02 = DoubleVector.zero(S);
+        DoubleVector s03 = DoubleVector.zero(S);
+        DoubleVector s10 = DoubleVector.zero(S);
+        DoubleVector s11 = DoubleVector.zero(S);
+        DoubleVector s12 = DoubleVector.zero(S);
+        DoubleVector s13 = DoubleVector.zero(S);
+        DoubleVector s20 = DoubleVector.zero(S);
+        DoubleVector s21 = DoubleVector.zero(S);
+        DoubleVector s22 = DoubleVector.zero(S);
+        DoubleVector s23 = DoubleVector.zero(S);
+        DoubleVector s30 = DoubleVector.zero(S);
+        DoubleVector s31 = DoubleVector.zero(S);
+        DoubleVector s32 = DoubleVector.zero(S);
+        DoubleVector s33 = DoubleVector.zero(S);
+        for (int l = 0; l < k; l++) {
+            int al = ao + l * lda;
+            DoubleVector x0 = DoubleVector.fromArray(S, a, al);
+            DoubleVector x1 = DoubleVector.fromArray(S, a, al + V);
+            DoubleVector x2 = DoubleVector.fromArray(S, a, al + 2 * V);
+            DoubleVector x3 = DoubleVector.fromArray(S, a, al + 3 * V);
+            int bl = bo + l * bRs;
+            DoubleVector w0 = DoubleVector.broadcast(S, alpha * b[bl + 0 * bCs]);
+            s00 = x0.fma(w0, s00);
+            s01 = x1.fma(w0, s01);
+            s02 = x2.fma(w0, s02);
+            s03 = x3.fma(w0, s03);
+            DoubleVector w1 = DoubleVector.broadcast(S, alpha * b[bl + 1 * bCs]);
+            s10 = x0.fma(w1, s10);
+            s11 = x1.fma(w1, s11);
+            s12 = x2.fma(w1, s12);
+            s13 = x3.fma(w1, s13);
+            DoubleVector w2 = DoubleVector.broadcast(S, alpha * b[bl + 2 * bCs]);
+            s20 = x0.fma(w2, s20);
+            s21 = x1.fma(w2, s21);
+            s22 = x2.fma(w2, s22);
+            s23 = x3.fma(w2, s23);
+            DoubleVector w3 = DoubleVector.broadcast(S, alpha * b[bl + 3 * bCs]);
+            s30 = x0.fma(w3, s30);
+            s31 = x1.fma(w3, s31);
+            s32 = x2.fma(w3, s32);
+            s33 = x3.fma(w3, s33);
+        }
+        if (accumulate) {
+            s00 = s00.add(DoubleVector.fromArray(S, c, co + 0 * ldc));
+            s01 = s01.add(DoubleVector.fromArray(S, c, co + 0 * ldc + 1 * V));
+            s02 = s02.add(DoubleVector.fromArray(S, c, co + 0 * ldc + 2 * V));
+            s03 = s03.add(DoubleVector.fromArray(S, c, co + 0 * ldc + 3 * V));
+            s10 = s10.add(DoubleVector.fromArray(S, c, co + 1 * ldc));
+            s11 = s11.add(DoubleVector.fromArray(S, c, co + 1 * ldc + 1 * V));
+            s12 = s12.add(DoubleVector.fromArray(S, c, co + 1 * ldc + 2 * V));
+            s13 = s13.add(DoubleVector.fromArray(S, c, co + 1 * ldc + 3 * V));
+            s20 = s20.add(DoubleVector.fromArray(S, c, co + 2 * ldc));
+            s21 = s21.add(DoubleVector.fromArray(S, c, co + 2 * ldc + 1 * V));
+            s22 = s22.add(DoubleVector.fromArray(S, c, co + 2 * ldc + 2 * V));
+            s23 = s23.add(DoubleVector.fromArray(S, c, co + 2 * ldc + 3 * V));
+            s30 = s30.add(DoubleVector.fromArray(S, c, co + 3 * ldc));
+            s31 = s31.add(DoubleVector.fromArray(S, c, co + 3 * ldc + 1 * V));
+            s32 = s32.add(DoubleVector.fromArray(S, c, co + 3 * ldc + 2 * V));
+            s33 = s33.add(DoubleVector.fromArray(S, c, co + 3 * ldc + 3 * V));
+        }
+        s00.intoArray(c, co + 0 * ldc);
+        s01.intoArray(c, co + 0 * ldc + 1 * V);
+        s02.intoArray(c, co + 0 * ldc + 2 * V);
+        s03.intoArray(c, co + 0 * ldc + 3 * V);
+        s10.intoArray(c, co + 1 * ldc);
+        s11.intoArray(c, co + 1 * ldc + 1 * V);
+        s12.intoArray(c, co + 1 * ldc + 2 * V);
+        s13.intoArray(c, co + 1 * ldc + 3 * V);
+        s20.intoArray(c, co + 2 * ldc);
+        s21.intoArray(c, co + 2 * ldc + 1 * V);
+        s22.intoArray(c, co + 2 * ldc + 2 * V);
+        s23.intoArray(c, co + 2 * ldc + 3 * V);
+        s30.intoArray(c, co + 3 * ldc);
+        s31.intoArray(c, co + 3 * ldc + 1 * V);
+        s32.intoArray(c, co + 3 * ldc + 2 * V);
+        s33.intoArray(c, co + 3 * ldc + 3 * V);
     }
 
     /** Rows [i0, m) of one column of C: vectors of 2V, then V rows, then scalars. */
