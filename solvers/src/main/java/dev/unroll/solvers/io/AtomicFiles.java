@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 import java.util.Objects;
 
 /**
@@ -26,6 +27,8 @@ public final class AtomicFiles {
         /** Writes the content to {@code out}. */
         void writeTo(OutputStream out) throws IOException;
     }
+
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private AtomicFiles() {
     }
@@ -56,12 +59,14 @@ public final class AtomicFiles {
             throw new IOException("cannot write " + target + ": it names no file inside a folder");
         }
         Files.createDirectories(folder);
-        // Same folder as the target: a rename within one file system is what makes the move atomic.
-        Path temp = Files.createTempFile(folder, "." + absolute.getFileName() + ".", ".tmp");
+        // Same folder as the target: a rename within one file system is what makes the move atomic. Not
+        // Files.createTempFile: its owner-only permissions would carry over to the result; CREATE_NEW gives the
+        // permissions any new file gets here (the umask), and a random name that cannot collide.
+        Path temp = folder.resolve("." + absolute.getFileName() + "." + Long.toHexString(RANDOM.nextLong())
+                + ".tmp");
         boolean moved = false;
         try {
-            try (var channel = FileChannel.open(temp, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING);
+            try (var channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
                  OutputStream raw = Channels.newOutputStream(channel);
                  OutputStream out = new BufferedOutputStream(raw, 1 << 16)) {
                 content.writeTo(out);

@@ -398,12 +398,16 @@ public final class LinePlot {
             plotH = Math.max(10, height - top - bottom);
         }
 
+        // The axis range maps to the frame minus a small inset, so markers at the range's ends are not cut
+        // in half by the frame (matplotlib's "margins").
         private double px(double x) {
-            return left + xAxis.fraction(x) * plotW;
+            double inset = 12 * scale;
+            return left + inset + xAxis.fraction(x) * (plotW - 2 * inset);
         }
 
         private double py(double y) {
-            return top + (1 - yAxis.fraction(y)) * plotH;
+            double inset = 12 * scale;
+            return top + inset + (1 - yAxis.fraction(y)) * (plotH - 2 * inset);
         }
 
         private void drawGridAndTicks() {

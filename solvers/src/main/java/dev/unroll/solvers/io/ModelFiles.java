@@ -1,0 +1,245 @@
+package dev.unroll.solvers.io;
+
+import dev.unroll.engine.Backend;
+import dev.unroll.engine.DType;
+import dev.unroll.engine.InvalidArgumentException;
+import dev.unroll.engine.ParamKind;
+import dev.unroll.engine.Parametrization;
+import dev.unroll.solvers.HostMatrix;
+import dev.unroll.solvers.LassoProblem;
+import dev.unroll.solvers.network.UnrolledNetwork;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Trained networks as safetensors files that Python reads with {@code safetensors.numpy.load_file}: one
+ * tensor per parameter, named {@code layers.T.NAME} with ADOPTY's names ({@code Wz}, {@code Wx},
+ * {@code W_coupled}, {@code threshold}, {@code step_size}) in the network's precision and the column
+ * convention's shapes (W_coupled is m×n), plus {@code dictionary} (n×m, F64, exact) and, for ALISTA,
+ * {@code analytic_weights} (n×m, the network's precision). The metadata says what the file is
+ * ({@code format = unroll-model}, {@code format_version}), the parametrization, layers, n, m, λ, dtype
+ * and the SHA-256 of D. A file is validated whole before anything is uploaded to a backend, so a file
+ * that does not fit never leaves a half-loaded model.
+ */
+public final class ModelFiles {
+    /** The {@code format} metadata value of an Unroll model. */
+    public static final String FORMAT = "unroll-model";
+    /** The format version this code writes and reads. */
+    public static final int VERSION = 1;
+
+    private ModelFiles() {
+    }
+
+    /** Saves {@code net} (its parameters, its problem's D and λ) to {@code file}, atomically. */
+    public static void save(UnrolledNetwork net, Path file) throws IOException {
+        LassoProblem p = net.problem();
+        DType dtype = p.dtype();
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        HostMatrix d = p.hostDictionary();
+        tensors.put("dictionary", Tensor.ofColumnMajor(new ColumnMajorF64(d.rows(), d.cols(), d.values())));
+        HostMatrix w = net.analyticWeights();
+        if (w != null) {
+            tensors.put("analytic_weights", tensor(w, dtype));
+        }
+        for (int t = 0; t < net.layers(); t++) {
+            for (ParamKind kind : net.parametrization().layout(t)) {
+                tensors.put(name(t, kind), tensor(net.parameter(t, kind), dtype));
+            }
+        }
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("format", FORMAT);
+        meta.put("format_version", Integer.toString(VERSION));
+        meta.put("parametrization", net.parametrization().id());
+        meta.put("layers", Integer.toString(net.layers()));
+        meta.put("signal_dim", Integer.toString(p.signalDim()));
+        meta.put("atoms", Integer.toString(p.atoms()));
+        meta.put("lambda", Double.toString(p.lambda()));
+        meta.put("dtype", dtype.name());
+        meta.put("dictionary_sha256", checksum(d));
+        meta.put("convention", "column: D is n×m, codes z = ST(... ) are m-vectors; W_coupled and Wx are m×n");
+        Safetensors.write(file, tensors, meta);
+    }
+
+    /**
+     * Loads a model saved by {@link #save} onto {@code backend}: its Lasso problem (D, λ) and the network.
+     *
+     * @throws ModelFileException when the file is not a model of this format, or its tensors do not fit its
+     *     metadata; nothing is allocated on the backend in that case
+     */
+    public static LoadedModel load(Path file, Backend backend) throws IOException {
+        Safetensors.Contents c = Safetensors.read(file);
+        Map<String, String> meta = c.metadata();
+        String where = "model file " + file;
+        String format = meta.get("format");
+        if (!FORMAT.equals(format)) {
+            throw new ModelFileException(where + " is not an Unroll model: its metadata 'format' is "
+                    + (format == null ? "missing" : "'" + format + "'") + ", expected '" + FORMAT
+                    + "'; save models with ModelFiles.save (or `unroll train`)");
+        }
+        int version = intField(meta, "format_version", where);
+        if (version != VERSION) {
+            throw new ModelFileException(where + " has format_version " + version + " but this Unroll reads version "
+                    + VERSION + "; re-save it with a matching Unroll version");
+        }
+        Parametrization par;
+        try {
+            par = Parametrization.fromId(field(meta, "parametrization", where));
+        } catch (InvalidArgumentException e) {
+            throw new ModelFileException(where + ": " + e.getMessage());
+        }
+        int layers = intField(meta, "layers", where);
+        int n = intField(meta, "signal_dim", where);
+        int m = intField(meta, "atoms", where);
+        double lambda;
+        try {
+            lambda = Double.parseDouble(field(meta, "lambda", where));
+        } catch (NumberFormatException e) {
+            throw new ModelFileException(where + ": metadata 'lambda' must be a number, but is '" + meta.get("lambda") + "'");
+        }
+        DType dtype;
+        try {
+            dtype = DType.valueOf(field(meta, "dtype", where));
+        } catch (IllegalArgumentException e) {
+            throw new ModelFileException(where + ": dtype '" + meta.get("dtype") + "' is not one of F32, F64");
+        }
+        if (layers < 1 || n < 1 || m < 1 || !(lambda > 0)) {
+            throw new ModelFileException(where + ": layers, signal_dim, atoms must be ≥ 1 and λ > 0, but are "
+                    + layers + ", " + n + ", " + m + ", " + lambda);
+        }
+        HostMatrix d = matrix(c, "dictionary", n, m, DType.F64, where);
+        String sum = checksum(d);
+        if (!sum.equals(meta.get("dictionary_sha256"))) {
+            throw new ModelFileException(where + ": the dictionary's SHA-256 is " + sum + " but the metadata says "
+                    + meta.get("dictionary_sha256") + "; the file was altered or truncated — save the model again");
+        }
+        HostMatrix w = par == Parametrization.ALISTA ? matrix(c, "analytic_weights", n, m, dtype, where) : null;
+        Map<String, HostMatrix> values = new LinkedHashMap<>();
+        for (int t = 0; t < layers; t++) {
+            for (ParamKind kind : par.layout(t)) {
+                values.put(name(t, kind), matrix(c, name(t, kind), kind.rows(n, m), kind.cols(n, m), dtype, where));
+            }
+        }
+        int expected = values.size() + 1 + (w == null ? 0 : 1);
+        if (c.tensors().size() != expected) {
+            List<String> extra = c.tensors().keySet().stream()
+                    .filter(k -> !values.containsKey(k) && !k.equals("dictionary") && !k.equals("analytic_weights"))
+                    .toList();
+            throw new ModelFileException(where + " holds tensors a " + layers + "-layer " + par.id()
+                    + " network does not have: " + extra + "; the metadata and the tensors disagree");
+        }
+        // Everything fits: only now touch the backend.
+        LassoProblem problem = LassoProblem.create(backend, dtype, d, lambda);
+        try {
+            UnrolledNetwork net = UnrolledNetwork.create(problem, par, layers, w);
+            try {
+                for (int t = 0; t < layers; t++) {
+                    for (ParamKind kind : par.layout(t)) {
+                        net.setParameter(t, kind, values.get(name(t, kind)));
+                    }
+                }
+            } catch (RuntimeException e) {
+                net.close();
+                throw e;
+            }
+            return new LoadedModel(problem, net, meta);
+        } catch (RuntimeException e) {
+            problem.close();
+            throw e;
+        }
+    }
+
+    /** The tensor name of a parameter: {@code layers.T.NAME}. */
+    public static String name(int layer, ParamKind kind) {
+        return "layers." + layer + "." + kind.id();
+    }
+
+    /** SHA-256 (hex) of D's entries as little-endian float64, column-major. */
+    public static String checksum(HostMatrix d) {
+        ByteBuffer buf = ByteBuffer.allocate(d.values().length * 8).order(ByteOrder.LITTLE_ENDIAN);
+        for (double v : d.values()) {
+            buf.putDouble(v);
+        }
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(buf.array()));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+
+    private static Tensor tensor(HostMatrix h, DType dtype) {
+        ColumnMajorF64 m = new ColumnMajorF64(h.rows(), h.cols(), h.values());
+        if (dtype == DType.F64) {
+            return Tensor.ofColumnMajor(m);
+        }
+        float[] f = new float[h.values().length];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (float) h.values()[i];
+        }
+        return Tensor.ofColumnMajor(new ColumnMajorF32(h.rows(), h.cols(), f));
+    }
+
+    private static HostMatrix matrix(Safetensors.Contents c, String name, int rows, int cols, DType dtype,
+                                     String where) {
+        Tensor t = c.tensors().get(name);
+        if (t == null) {
+            throw new ModelFileException(where + " has no tensor '" + name + "' (expected " + rows + "×" + cols + " "
+                    + dtype + "); it holds " + c.tensors().keySet());
+        }
+        if (t.dtype() != dtype || t.shape().length != 2 || t.shape()[0] != rows || t.shape()[1] != cols) {
+            throw new ModelFileException(where + ": tensor '" + name + "' is " + t.dtype() + " "
+                    + java.util.Arrays.toString(t.shape()) + " but the metadata implies " + dtype + " [" + rows + ", "
+                    + cols + "]");
+        }
+        HostMatrix h = new HostMatrix(rows, cols, t.toMatrixF64().data());
+        for (double v : h.values()) {
+            if (!Double.isFinite(v)) {
+                throw new ModelFileException(where + ": tensor '" + name + "' holds " + v
+                        + "; a model's parameters must be finite — retrain or restore the file");
+            }
+        }
+        return h;
+    }
+
+    private static String field(Map<String, String> meta, String key, String where) {
+        String v = meta.get(key);
+        if (v == null) {
+            throw new ModelFileException(where + " lacks the metadata field '" + key + "' (it has " + meta.keySet()
+                    + "); it was not written by ModelFiles.save of this version");
+        }
+        return v;
+    }
+
+    private static int intField(Map<String, String> meta, String key, String where) {
+        String v = field(meta, key, where);
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new ModelFileException(where + ": metadata '" + key + "' must be an integer, but is '" + v + "'");
+        }
+    }
+
+    /**
+     * A loaded model: its problem (D, λ on the backend) and the network; closing it frees both.
+     *
+     * @param problem  the Lasso problem rebuilt from the file
+     * @param network  the network with the file's parameters
+     * @param metadata the file's metadata
+     */
+    public record LoadedModel(LassoProblem problem, UnrolledNetwork network, Map<String, String> metadata)
+            implements AutoCloseable {
+        /** Frees the network, then the problem. */
+        @Override
+        public void close() {
+            network.close();
+            problem.close();
+        }
+    }
+}
