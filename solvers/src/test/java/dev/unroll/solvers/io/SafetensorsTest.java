@@ -241,6 +241,35 @@ class SafetensorsTest {
         }
     }
 
+    @Test
+    void pythonReadsTheFileBySpec() throws Exception {
+        // No safetensors package here: the script reads the format exactly as the spec describes it.
+        PythonInterop.assumeNumpy();
+        Path f = dir.resolve("m.safetensors");
+        LinkedHashMap<String, Tensor> t = new LinkedHashMap<>();
+        t.put("W", Tensor.ofColumnMajor(new ColumnMajorF32(2, 3, new float[] {1, 4, 2, 5, 3, 6})));
+        t.put("theta", Tensor.vectorF64(new double[] {0.25, -0.0, 1e-310}));
+        Safetensors.write(f, t, Map.of("framework", "unroll"));
+        String out = PythonInterop.run(dir, """
+                import json, struct
+                raw = open(sys.argv[1], 'rb').read()
+                (n,) = struct.unpack('<Q', raw[:8])
+                header = json.loads(raw[8:8 + n].decode('utf-8'))
+                assert header.pop('__metadata__') == {'framework': 'unroll'}
+                buf = raw[8 + n:]
+                kinds = {'F32': '<f4', 'F64': '<f8'}
+                end = 0
+                for name, info in sorted(header.items(), key=lambda kv: kv[1]['data_offsets']):
+                    b, e = info['data_offsets']
+                    assert b == end, (name, b, end)
+                    end = e
+                    a = np.frombuffer(buf[b:e], dtype=kinds[info['dtype']]).reshape(info['shape'])
+                    print(name, a.shape, a.tolist())
+                assert end == len(buf)
+                """, f.toString());
+        assertEquals("W (2, 3) [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]\ntheta (3,) [0.25, -0.0, 1e-310]", out);
+    }
+
     // ------------------------------------------------------------ helpers
 
     /** A safetensors file from a header text (padded to 8 bytes with blanks) and a data buffer. */
