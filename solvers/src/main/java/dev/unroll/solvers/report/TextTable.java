@@ -137,8 +137,8 @@ public final class TextTable {
 
     /**
      * A number in at most about 8 characters: 3 significant digits in plain notation for
-     * 1e-3 ≤ |x| < 100 (trailing zeros kept: they state the precision), a whole number for
-     * 100 ≤ |x| < 1e5, and scientific ({@code 1.23e-04}) beyond; {@code 0}, {@code nan}, {@code inf}.
+     * 1e-3 ≤ |x| &lt; 100 (trailing zeros kept: they state the precision), a whole number for
+     * 100 ≤ |x| &lt; 1e5, and scientific ({@code 1.23e-04}) beyond; {@code 0}, {@code nan}, {@code inf}.
      */
     public static String formatNumber(double x) {
         if (Double.isNaN(x)) {
