@@ -149,7 +149,7 @@ final class ElementwiseF64 {
                 for (; i + V <= end; i += V) {
                     s = s.add(DoubleVector.fromArray(S, a, base + i));
                 }
-                double t = s.reduceLanes(VectorOperators.ADD);
+                double t = GemmF64.sumLanes(s);
                 for (; i < end; i++) {
                     t += a[base + i];
                 }
@@ -339,7 +339,7 @@ final class ElementwiseF64 {
             for (; i + V <= m; i += V) {
                 s = s.add(DoubleVector.fromArray(S, a, base + i).abs());
             }
-            double t = s.reduceLanes(VectorOperators.ADD);
+            double t = GemmF64.sumLanes(s);
             for (; i < m; i++) {
                 t += Math.abs(a[base + i]);
             }

@@ -1,7 +1,6 @@
 package dev.unroll.cpu;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -447,10 +446,10 @@ final class GemmF32 {
                     s10 = x1.fma(y0, s10);
                     s11 = x1.fma(y1, s11);
                 }
-                float t00 = s00.reduceLanes(VectorOperators.ADD);
-                float t01 = s01.reduceLanes(VectorOperators.ADD);
-                float t10 = s10.reduceLanes(VectorOperators.ADD);
-                float t11 = s11.reduceLanes(VectorOperators.ADD);
+                float t00 = sumLanes(s00);
+                float t01 = sumLanes(s01);
+                float t10 = sumLanes(s10);
+                float t11 = sumLanes(s11);
                 for (; l < k; l++) {
                     float x0 = a[ai0 + l];
                     float x1 = a[ai1 + l];
@@ -480,6 +479,19 @@ final class GemmF32 {
         }
     }
 
+    /**
+     * The sum of the lanes of {@code v}, added in lane order. {@code reduceLanes(ADD)} may add floating-point
+     * lanes in any order, and HotSpot does so differently in the interpreter and in C2 code, so a result
+     * changed in its last bits as the JIT warmed up; a fixed order makes every call give the same bits.
+     */
+    static float sumLanes(FloatVector v) {
+        float t = v.lane(0);
+        for (int i = 1; i < V; i++) {
+            t += v.lane(i);
+        }
+        return t;
+    }
+
     /** ⟨x[xo..xo+k), y[yo..yo+k)⟩ in float with fused multiply-adds. */
     static float dot(int k, float[] x, int xo, float[] y, int yo) {
         FloatVector s = FloatVector.zero(S);
@@ -487,7 +499,7 @@ final class GemmF32 {
         for (; l + V <= k; l += V) {
             s = FloatVector.fromArray(S, x, xo + l).fma(FloatVector.fromArray(S, y, yo + l), s);
         }
-        float t = s.reduceLanes(VectorOperators.ADD);
+        float t = sumLanes(s);
         for (; l < k; l++) {
             t = Math.fma(x[xo + l], y[yo + l], t);
         }

@@ -1,7 +1,6 @@
 package dev.unroll.cpu;
 
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -447,10 +446,10 @@ final class GemmF64 {
                     s10 = x1.fma(y0, s10);
                     s11 = x1.fma(y1, s11);
                 }
-                double t00 = s00.reduceLanes(VectorOperators.ADD);
-                double t01 = s01.reduceLanes(VectorOperators.ADD);
-                double t10 = s10.reduceLanes(VectorOperators.ADD);
-                double t11 = s11.reduceLanes(VectorOperators.ADD);
+                double t00 = sumLanes(s00);
+                double t01 = sumLanes(s01);
+                double t10 = sumLanes(s10);
+                double t11 = sumLanes(s11);
                 for (; l < k; l++) {
                     double x0 = a[ai0 + l];
                     double x1 = a[ai1 + l];
@@ -480,6 +479,19 @@ final class GemmF64 {
         }
     }
 
+    /**
+     * The sum of the lanes of {@code v}, added in lane order. {@code reduceLanes(ADD)} may add doubleing-point
+     * lanes in any order, and HotSpot does so differently in the interpreter and in C2 code, so a result
+     * changed in its last bits as the JIT warmed up; a fixed order makes every call give the same bits.
+     */
+    static double sumLanes(DoubleVector v) {
+        double t = v.lane(0);
+        for (int i = 1; i < V; i++) {
+            t += v.lane(i);
+        }
+        return t;
+    }
+
     /** ⟨x[xo..xo+k), y[yo..yo+k)⟩ in double with fused multiply-adds. */
     static double dot(int k, double[] x, int xo, double[] y, int yo) {
         DoubleVector s = DoubleVector.zero(S);
@@ -487,7 +499,7 @@ final class GemmF64 {
         for (; l + V <= k; l += V) {
             s = DoubleVector.fromArray(S, x, xo + l).fma(DoubleVector.fromArray(S, y, yo + l), s);
         }
-        double t = s.reduceLanes(VectorOperators.ADD);
+        double t = sumLanes(s);
         for (; l < k; l++) {
             t = Math.fma(x[xo + l], y[yo + l], t);
         }
