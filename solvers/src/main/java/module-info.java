@@ -12,6 +12,7 @@ module dev.unroll.solvers {
     exports dev.unroll.solvers.iterative;
     exports dev.unroll.solvers.network;
     exports dev.unroll.solvers.report;
+    exports dev.unroll.solvers.service;
     exports dev.unroll.solvers.training;
     exports dev.unroll.solvers.experiments;
 }

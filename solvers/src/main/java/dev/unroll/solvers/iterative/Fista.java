@@ -18,7 +18,7 @@ public final class Fista implements AutoCloseable {
     private final Matrix extrapolated;
     private final Matrix previous;
 
-    /** Work space for batches of {@code batch} signals. */
+    /** Work space for batches of up to {@code batch} signals. */
     public Fista(LassoProblem problem, int batch) {
         this.problem = problem;
         this.be = problem.backend();
@@ -36,6 +36,11 @@ public final class Fista implements AutoCloseable {
         double step = 1 / problem.lipschitz();
         double[] costs = new double[stopping.maxIterations() + 1];
         costs[0] = problem.objective(x, z);
+        int b = x.cols();
+        Matrix residual = this.residual.columns(0, b);
+        Matrix update = this.update.columns(0, b);
+        Matrix extrapolated = this.extrapolated.columns(0, b);
+        Matrix previous = this.previous.columns(0, b);
         be.copy(z, extrapolated);
         double t = 1;
         int k = 0;

@@ -17,7 +17,7 @@ public final class Ista implements AutoCloseable {
     private final Matrix update;
     private final int batch;
 
-    /** Work space for batches of {@code batch} signals. */
+    /** Work space for batches of up to {@code batch} signals. */
     public Ista(LassoProblem problem, int batch) {
         this.problem = problem;
         this.be = problem.backend();
@@ -52,8 +52,10 @@ public final class Ista implements AutoCloseable {
 
     /** One proximal gradient step of size {@code step} (threshold λ·step), in place on {@code z}. */
     void step(Matrix x, Matrix z, double step) {
-        gradientStep(be, problem, x, z, step, residual, update);
-        be.softThreshold(update, problem.lambda() * step, z, null);
+        int b = x.cols();
+        Matrix u = update.columns(0, b);
+        gradientStep(be, problem, x, z, step, residual.columns(0, b), u);
+        be.softThreshold(u, problem.lambda() * step, z, null);
     }
 
     /** u ← z − step·Dᵀ(Dz − x), with r as scratch. */
@@ -65,9 +67,9 @@ public final class Ista implements AutoCloseable {
     }
 
     static void checkBatch(Matrix x, Matrix z, int batch) {
-        if (x.cols() != batch || z.cols() != batch) {
-            throw new ShapeMismatchException("this solver was sized for batches of " + batch + " signals, but X is "
-                    + x.shape() + " and Z is " + z.shape() + "; create a solver for this batch size");
+        if (x.cols() > batch || z.cols() != x.cols()) {
+            throw new ShapeMismatchException("this solver was sized for batches of up to " + batch + " signals and Z "
+                    + "must have one column per signal, but X is " + x.shape() + " and Z is " + z.shape());
         }
     }
 
