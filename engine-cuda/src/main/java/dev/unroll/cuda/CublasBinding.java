@@ -20,6 +20,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * streams and device pointers are passed as 64-bit integers (their addresses); host pointers (scalars, out
  * parameters) as addresses. The exported names are the same in libcublas.so.12 and .so.13.
  */
+@SuppressWarnings("restricted") // FFM: needs --enable-native-access, which the launcher and tests pass
 final class CublasBinding {
     /** cublasStatus_t cublasCreate_v2(cublasHandle_t*). */
     static final String CREATE = "cublasCreate_v2";

@@ -11,6 +11,7 @@ import java.util.Optional;
  * variable {@code CUBLAS_LIBRARY} names, else {@code libcublas.so.13}, else {@code libcublas.so.12}, as the
  * dynamic loader finds them ({@code LD_LIBRARY_PATH}, the ld cache).
  */
+@SuppressWarnings("restricted") // FFM: needs --enable-native-access, which the launcher and tests pass
 final class CublasLibraries {
     /** The sonames tried when no library is named, newest first. */
     static final List<String> SONAMES = List.of("libcublas.so.13", "libcublas.so.12");

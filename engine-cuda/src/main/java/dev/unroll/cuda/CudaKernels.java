@@ -23,6 +23,7 @@ import java.util.function.Supplier;
  * except where a host value is returned (reductions, losses, downloads). Products go to cuBLAS, the rest to
  * Unroll's kernels; the unrolled passes are in {@link UnrolledCuda}.
  */
+@SuppressWarnings("try") // the Exec.Scope resource only holds the execution lock
 final class CudaKernels implements BackendKernels {
     private final Deque<AutoCloseable> resources;
     private final Exec exec;

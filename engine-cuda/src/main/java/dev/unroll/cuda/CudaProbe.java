@@ -15,6 +15,7 @@ import java.util.Map;
  * cuInit and a device, cuBLAS (FFM or JCublas2) and the kernel images in the primary context. The first
  * missing piece becomes the reason, with its fix.
  */
+@SuppressWarnings({"try", "restricted"}) // scopes hold the execution lock; the probe dlopens libcuda.so.1 (FFM)
 final class CudaProbe {
     private CudaProbe() {
     }

@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * before any later work; freeing waits for the stream first so no queued kernel still uses the memory.
  * Whatever is still allocated when the backend closes is freed then.
  */
+@SuppressWarnings("try") // the Exec.Scope resource only holds the execution lock
 final class DeviceMemory implements AutoCloseable {
     private final Exec exec;
     private final Set<DeviceBuffer> live = ConcurrentHashMap.newKeySet();

@@ -148,7 +148,7 @@ final class DeviceOps {
 
     /** A reduction of x (and y) written as a double to device address {@code out}; stays on the stream. */
     void reduceTo(DType dt, int op, Dev x, Dev y, double s, long out) {
-        int blocks = (int) Math.min(MAX_PARTIALS, Launcher.blocksFor(x.size()));
+        int blocks = Math.min(MAX_PARTIALS, Launcher.blocksFor(x.size()));
         long partials = workspace.get(Workspace.Slot.REDUCE_PARTIALS, (long) MAX_PARTIALS * Double.BYTES);
         if (x.size() == 0) {
             fill(DType.F64, Dev.packed(out, 1, 1), 0);

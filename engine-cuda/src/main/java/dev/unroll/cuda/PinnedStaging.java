@@ -10,6 +10,7 @@ import java.lang.foreign.MemorySegment;
  * array would make them synchronous and could move under the copy). One buffer, grown on demand; an event
  * recorded after each copy out of it guards its reuse.
  */
+@SuppressWarnings("restricted") // FFM: needs --enable-native-access, which the launcher and tests pass
 final class PinnedStaging implements AutoCloseable {
     /** Initial size; larger transfers go in chunks of this many bytes. */
     static final long DEFAULT_BYTES = 8L << 20;
