@@ -15,4 +15,7 @@ module dev.unroll.solvers {
     exports dev.unroll.solvers.service;
     exports dev.unroll.solvers.training;
     exports dev.unroll.solvers.experiments;
+    exports dev.unroll.solvers.gradients;
+    exports dev.unroll.solvers.jacobian;
+    exports dev.unroll.solvers.dictionary;
 }
