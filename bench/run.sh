@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# The one command for Unroll's benchmarks: builds bench/target/benchmarks.jar when needed, runs JMH
-# (FMA peak, GEMM, unrolled forward and training step; cpu-vector and reference in the same run), runs the
-# PyTorch peer when /usr/bin/python3 has torch, then prints BenchReport's tables.
+# The one command for Unroll's benchmarks: builds bench/target/benchmarks.jar when needed, then either runs a
+# campaign (a matrix of configurations from a JSON file, with peers, into CSV, Markdown and plots) or runs
+# JMH directly (FMA peak, GEMM, unrolled forward and training step; cpu-vector and reference in the same
+# run), the PyTorch peer when /usr/bin/python3 has torch, and prints BenchReport's tables.
 #
-#   bench/run.sh [--quick] [jmh args...]      (or ./unroll bench ...)
+#   bench/run.sh --campaign FILE [--out DIR] [--dry-run] [--verbose]    (or ./unroll bench ...)
+#   bench/run.sh --quick                                                 the campaign bench/campaigns/quick.json
+#   bench/run.sh [jmh args...]                                           JMH directly
 #
 # Run directly, it hands itself to ../unroll, which finds a JDK 25+ and builds the jar; the launcher then
 # calls it back with UNROLL_BENCH_JAVA set.
@@ -21,63 +24,119 @@ PEER=${UNROLL_TORCH_BENCH:-$ROOT/../shared/peers/torch_lista_bench.py}
 # up 5 × 2 s because C2 needs that long for their kernels). With every parameter this takes about
 # 45 minutes on 2 cores; JMH_ARGS="-f 1" takes about a third of that.
 FULL_ARGS="-f 3"
-# Smoke run (about a minute and a half): one fork, short iterations, F32, the smallest shapes. Its figures
-# are not steady state (the unrolled kernels are still being compiled): it checks that everything runs.
-QUICK_ARGS="-f 1 -wi 2 -w 2s -i 1 -r 1s -p dtype=F32 -p k=64 -p batch=16"
+QUICK_CAMPAIGN=$HERE/campaigns/quick.json
+INCUBATOR_WARNING='WARNING: Using incubator modules: jdk.incubator.vector'
 
 usage() {
     cat <<USAGE
-Usage: bench/run.sh [--quick] [jmh args...]     (or: ./unroll bench [--quick] [jmh args...])
+Usage: bench/run.sh --campaign FILE [--out DIR] [--dry-run] [--verbose]
+       bench/run.sh --quick [--out DIR] [--dry-run] [--verbose]
+       bench/run.sh [jmh args...]
+(or ./unroll bench ... for each)
 
-Runs the JMH benchmarks into bench/target/jmh-results.json, then the PyTorch peer (when /usr/bin/python3
-can import torch and $PEER exists) into
-bench/target/torch-results.jsonl, then prints one table per benchmark: median time, GFLOP/s, samples/s,
-the speed-up over the reference backend and the fraction of the FMA peak measured in the same run, and
-the ratio to PyTorch's samples/s.
+--campaign FILE        runs the matrix of configurations in FILE (JSON, see bench/README.md; examples in
+                       bench/campaigns/: quick.json, paper.json, gpu.json) with the peers EJML and OpenBLAS
+                       (and PyTorch when the campaign asks) in the same run, and writes into
+                       bench/target/campaign-<name>-<timestamp>/ (or --out DIR): jmh-results.json,
+                       results.csv, report.md (speed-ups between backends and against the peers) and plots/.
+                       Backends and peers unavailable here are listed as skipped, with the reason.
+  --dry-run            lists the configurations and exits
+  --verbose            also prints JMH's own output
+--quick                the campaign $QUICK_CAMPAIGN (about a minute; its figures are not steady state)
 
-  --quick              smoke run, about a minute and a half: $QUICK_ARGS
-                       (checks that everything runs; its figures are not steady state)
+Without --campaign/--quick: runs the JMH benchmarks into bench/target/jmh-results.json, then the PyTorch
+peer (when /usr/bin/python3 can import torch and $PEER exists) into bench/target/torch-results.jsonl,
+then prints one table per benchmark: median time, GFLOP/s, samples/s, the speed-up over the reference
+backend and the fraction of the FMA peak measured in the same run, and the ratio to PyTorch's samples/s.
   jmh args             appended to JMH's command line: a benchmark regex (e.g. GemmBenchmark),
-                       -p name=v1,v2 to choose parameters, -prof gc, ...
+                       -p name=v1,v2 to choose parameters (-p backend=ejml,openblas for the peers), -prof gc, ...
 
 Environment:
-  JMH_ARGS             replaces the default JMH settings ($FULL_ARGS)
+  JMH_ARGS             replaces the default JMH settings ($FULL_ARGS) of a plain JMH run
   UNROLL_BENCH_TORCH   set to 0 to skip the PyTorch peer
   UNROLL_TORCH_BENCH   path of torch_lista_bench.py (default: ../shared/peers/ next to the repository)
-  TORCH_DTYPES         precisions the peer runs (default: "float32 float64"; --quick: float32)
+  TORCH_DTYPES         precisions the peer runs in a plain JMH run (default: "float32 float64")
+  UNROLL_BENCH_OPENBLAS_CORETYPE
+                       OPENBLAS_CORETYPE for the OpenBLAS peer (default: SkylakeX where the CPU has
+                       AVX-512, Haswell where it has AVX2: Debian's OpenBLAS 0.3.21 does not know recent
+                       CPUs such as Zen 5 and would fall back to its SSE3 "Prescott" kernels; set it empty
+                       to leave OpenBLAS its own choice)
 
-The reference backend is skipped (reported as a failed setup marked SKIPPED) where one operation costs
-more than 2^28 FLOPs (by default: GEMM k=256 at batch 4096, and the unrolled networks beyond batch 16);
-pass -jvmArgs -Dunroll.bench.referenceMaxFlop=N to change that. Backend settings go
-the same way, e.g. -jvmArgs -Dunroll.threads=1.
+The reference backend is skipped where one operation costs more than 2^28 FLOPs (by default: GEMM k=256 at
+batch 4096, and the unrolled networks beyond batch 16); pass -jvmArgs -Dunroll.bench.referenceMaxFlop=N
+(campaigns: "jvmArgs") to change that. Backend settings go the same way, e.g. -jvmArgs -Dunroll.threads=1.
 USAGE
 }
 
-quick=0
+orig_args=("$@")
+campaign=
+campaign_args=()
 jmh_extra=()
-for arg in "$@"; do
-    case $arg in
-        --quick) quick=1 ;;
+while [ "$#" -gt 0 ]; do
+    case $1 in
+        --quick) campaign=$QUICK_CAMPAIGN ;;
+        --campaign)
+            [ "$#" -ge 2 ] || { echo "run.sh: --campaign needs a file (e.g. $QUICK_CAMPAIGN)" >&2; exit 2; }
+            campaign=$2
+            shift ;;
+        --out)
+            [ "$#" -ge 2 ] || { echo "run.sh: --out needs a folder" >&2; exit 2; }
+            campaign_args+=(--out "$2")
+            shift ;;
+        --dry-run | --verbose) campaign_args+=("$1") ;;
         -h | --help) usage; exit 0 ;;
-        *) jmh_extra+=("$arg") ;;
+        *) jmh_extra+=("$1") ;;
     esac
+    shift
 done
+if [ -n "$campaign" ] && [ "${#jmh_extra[@]}" -gt 0 ]; then
+    echo "run.sh: a campaign takes its settings from its file; unexpected arguments: ${jmh_extra[*]}" >&2
+    exit 2
+fi
+if [ -z "$campaign" ] && [ "${#campaign_args[@]}" -gt 0 ]; then
+    echo "run.sh: ${campaign_args[*]} only go with --campaign FILE or --quick" >&2
+    exit 2
+fi
 
 if [ -z "${UNROLL_BENCH_JAVA-}" ]; then
-    exec "$ROOT/unroll" bench "$@"
+    exec "$ROOT/unroll" bench ${orig_args[@]+"${orig_args[@]}"}
 fi
 JAVA=$UNROLL_BENCH_JAVA
 [ -f "$JAR" ] || { echo "run.sh: $JAR is missing; run ./unroll bench, which builds it" >&2; exit 1; }
 
-if [ "$quick" = 1 ]; then
-    defaults=${JMH_ARGS:-$QUICK_ARGS}
-    torch_args=(--batches 16 --reps 3 --min-time 0.1)
-    torch_dtypes=${TORCH_DTYPES:-float32}
-else
-    defaults=${JMH_ARGS:-$FULL_ARGS}
-    torch_args=()
-    torch_dtypes=${TORCH_DTYPES:-float32 float64}
+openblas_coretype() {
+    # The OpenBLAS kernels to force: the user's choice, else the best family the CPU supports.
+    if [ -n "${UNROLL_BENCH_OPENBLAS_CORETYPE+set}" ]; then
+        printf '%s' "$UNROLL_BENCH_OPENBLAS_CORETYPE"
+    elif grep -qw avx512f /proc/cpuinfo 2>/dev/null; then
+        printf 'SkylakeX'
+    elif grep -qw avx2 /proc/cpuinfo 2>/dev/null; then
+        printf 'Haswell'
+    fi
+}
+
+if [ -n "$campaign" ]; then
+    coretype=$(openblas_coretype)
+    if [ -n "$coretype" ]; then
+        export OPENBLAS_CORETYPE=$coretype
+    else
+        unset OPENBLAS_CORETYPE
+    fi
+    unset OPENBLAS_L2_SIZE
+    mkdir -p "$HERE/target"
+    # The runner probes every backend, so it needs the Vector API module; the forks get their own flags
+    # from each benchmark's @Fork. Its incubator warning (and each fork's) is dropped, nothing else.
+    rc=0
+    "$JAVA" --sun-misc-unsafe-memory-access=allow --add-modules jdk.incubator.vector \
+        --enable-native-access=ALL-UNNAMED -cp "$JAR" dev.unroll.bench.campaign.CampaignMain \
+        --campaign "$campaign" --out-root "$HERE/target" --torch-script "$PEER" ${campaign_args[@]+"${campaign_args[@]}"} \
+        2> >(grep -v -x -F "$INCUBATOR_WARNING" >&2) || rc=$?
+    exit "$rc"
 fi
+
+defaults=${JMH_ARGS:-$FULL_ARGS}
+torch_args=()
+torch_dtypes=${TORCH_DTYPES:-float32 float64}
 read -r -a jmh_args <<<"$defaults"
 
 mkdir -p "$HERE/target"
@@ -107,7 +166,6 @@ else
 fi
 
 echo
-[ "$quick" = 1 ] && echo "Smoke run (--quick): the figures below are not steady state; run without --quick for them."
 "$JAVA" -cp "$JAR" dev.unroll.bench.BenchReport "$RESULTS" "$TORCH_OUT"
 echo
 if [ -s "$TORCH_OUT" ]; then

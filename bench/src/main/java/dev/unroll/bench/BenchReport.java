@@ -171,9 +171,19 @@ public final class BenchReport {
         return switch (r.className()) {
             case "GemmBenchmark" -> Optional.of((double) FlopModel.gemm(r.longParam("m"), r.longParam("k"),
                     r.longParam("batch")));
-            case "UnrolledBenchmark" -> unrolledMode(r).map(mode -> (double) r.longParam("batch")
+            case "UnrolledBenchmark" -> r.method().equals("optimizerStep")
+                    ? Optional.of((double) FlopModel.adam(Parametrization.fromId(r.param("variant")),
+                    (int) r.longParam("layers"), (int) r.longParam("n"), (int) r.longParam("m")))
+                    : unrolledMode(r).map(mode -> (double) r.longParam("batch")
                     * FlopModel.unrolledPerSample(Parametrization.fromId(r.param("variant")), mode,
                     r.longParam("layers"), r.longParam("n"), r.longParam("m")));
+            case "StridedGemvBenchmark" -> Optional.of((double) FlopModel.gemm(r.longParam("m"), r.longParam("k"),
+                    r.longParam("batch")));
+            case "LassoOpsBenchmark" -> Optional.of((double) (r.method().equals("softThreshold")
+                    ? FlopModel.softThreshold(r.longParam("m"), r.longParam("batch"))
+                    : FlopModel.lassoGradient(r.longParam("n"), r.longParam("m"), r.longParam("batch"))));
+            case "IstaBenchmark" -> Optional.of((double) FlopModel.istaIteration(r.longParam("n"), r.longParam("m"),
+                    r.longParam("batch")));
             // One operation is one lane-FMA (see FmaPeakBenchmark): 2 FLOPs.
             case "FmaPeakBenchmark" -> Optional.of(2.0);
             default -> Optional.empty();
@@ -185,8 +195,14 @@ public final class BenchReport {
         return flopsPerOp(r).map(f -> f / r.medianSeconds() / 1e9).orElse(Double.NaN);
     }
 
-    /** Samples per second at the median: batch / time. */
+    /**
+     * Samples per second at the median: batch / time; NaN where one operation does not process a batch of
+     * samples (the FMA peak, the optimizer step).
+     */
     public static double samplesPerSecond(Result r) {
+        if (r.param("batch").isEmpty() || r.method().equals("optimizerStep")) {
+            return Double.NaN;
+        }
         return r.longParam("batch") / r.medianSeconds();
     }
 
@@ -212,7 +228,7 @@ public final class BenchReport {
 
     /** The peer's row for an unrolled result: same variant, mode, batch, layers and precision. */
     public static Optional<TorchRow> torchPeer(List<TorchRow> torch, Result r) {
-        if (!r.className().equals("UnrolledBenchmark")) {
+        if (!r.className().equals("UnrolledBenchmark") || unrolledMode(r).isEmpty()) {
             return Optional.empty();
         }
         String mode = r.method().equals("forward") ? "inference" : "train_step";
@@ -281,10 +297,11 @@ public final class BenchReport {
         List<Result> other = results.stream().filter(r -> !List.of("FmaPeakBenchmark", "GemmBenchmark",
                 "UnrolledBenchmark").contains(r.className())).toList();
         if (!other.isEmpty()) {
-            Table t = new Table("benchmark", "params", "median", "±");
+            Table t = new Table("benchmark", "params", "median", "±", "GFLOP/s", "samples/s", "× reference");
             for (Result r : other) {
                 t.row(r.benchmark().replace(PKG, ""), r.params().toString(), time(r.medianSeconds()),
-                        pct(r.error() / r.score()));
+                        pct(r.error() / r.score()), num(gflops(r)), num(samplesPerSecond(r)),
+                        speedupOverReference(results, r).map(BenchReport::num).orElse(DASH));
             }
             section(out, "Other benchmarks", t);
         }

@@ -1,5 +1,6 @@
 package dev.unroll.bench;
 
+import dev.unroll.engine.ParamKind;
 import dev.unroll.engine.Parametrization;
 
 /**
@@ -17,9 +18,24 @@ import dev.unroll.engine.Parametrization;
  *     {@code train_mult}. LISTA's reverse mode does two matrix products per forward one (∂/∂W and ∂/∂z);
  *     SLISTA's parameters are scalars, so the peer counts only the one product per forward product that
  *     carries ∂/∂z back. It is a convention, not an exact count of what either engine executes.</li>
+ * <li>Strided batched GEMV ({@code batch} matrices m×k, one vector each): 2·m·k·batch, as the GEMM.</li>
+ * <li>Lasso loss and gradient (D n×m, batch columns): 4·n·m·batch (D·Z and Dᵀ·R).</li>
+ * <li>ISTA iteration: 4·n·m·batch (D·Z and Dᵀ·R; the threshold counts 0).</li>
  * </ul>
+ *
+ * <p>Operations without a matrix product would count 0 in that convention, so they count their elementwise
+ * arithmetic instead: the soft-threshold 2 FLOPs per element (|u| − τ and the product with sign(u); the
+ * comparisons count 0), an Adam step 12 per parameter (3 for the first moment, 4 for the second, 5 for
+ * the update: square root, ε, division, learning rate, subtraction). These figures are for comparing
+ * backends with each other on the same operation; they are memory-bound and their GFLOP/s are far below
+ * the FMA peak by nature.
  */
 public final class FlopModel {
+    /** FLOPs per element of a soft-threshold (see the class comment). */
+    public static final long SOFT_THRESHOLD_PER_ELEMENT = 2;
+    /** FLOPs per parameter of an Adam step (see the class comment). */
+    public static final long ADAM_PER_PARAMETER = 12;
+
     /** What one operation of an unrolled benchmark does. */
     public enum Mode {
         /** All T layers, no tape (the peer's "inference"). */
@@ -34,6 +50,37 @@ public final class FlopModel {
     /** 2·m·k·batch: C = A·B with A m×k and B k×batch. */
     public static long gemm(long m, long k, long batch) {
         return 2 * m * k * batch;
+    }
+
+    /** 2·rows·cols: a soft-threshold of a rows×cols matrix. */
+    public static long softThreshold(long rows, long cols) {
+        return SOFT_THRESHOLD_PER_ELEMENT * rows * cols;
+    }
+
+    /** 4·n·m·batch: the Lasso objective with ∂F/∂Z (D n×m, batch columns). */
+    public static long lassoGradient(long n, long m, long batch) {
+        return 4 * n * m * batch;
+    }
+
+    /** 4·n·m·batch: one ISTA iteration (D n×m, batch columns). */
+    public static long istaIteration(long n, long m, long batch) {
+        return 4 * n * m * batch;
+    }
+
+    /** 12 per parameter: one Adam step over a T-layer network's parameters. */
+    public static long adam(Parametrization p, int layers, int n, int m) {
+        return ADAM_PER_PARAMETER * parameters(p, layers, n, m);
+    }
+
+    /** The number of scalar parameters of a T-layer network of parametrization {@code p}. */
+    public static long parameters(Parametrization p, int layers, int n, int m) {
+        long count = 0;
+        for (int t = 0; t < layers; t++) {
+            for (ParamKind kind : p.layout(t)) {
+                count += (long) kind.rows(n, m) * kind.cols(n, m);
+            }
+        }
+        return count;
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.unroll.bench;
 
 import java.util.concurrent.TimeUnit;
 
+import dev.unroll.bench.peers.Peers;
 import dev.unroll.engine.Backend;
 import dev.unroll.engine.DType;
 import dev.unroll.engine.Matrix;
@@ -29,6 +30,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * batch = 4096); the other combinations fail in setup with a "SKIPPED" message, see
  * {@link BenchSupport#guardReference}. JMH runs every parameter combination in its own fork(s), so the
  * two backends never share a JVM and their profiles cannot pollute each other.
+ *
+ * <p>{@code backend} may also name a peer ({@link Peers}: {@code ejml}, {@code openblas}), which then
+ * computes the same product on the same data: OpenBLAS calls GEMV for batch 1, as a BLAS user would.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -36,10 +40,11 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 // The last flag silences JDK 24+'s warning about JMH's own use of sun.misc.Unsafe in every fork.
+// --enable-native-access: the OpenBLAS peer binds its library through java.lang.foreign.
 @Fork(value = 3, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch",
-        "--sun-misc-unsafe-memory-access=allow"})
+        "--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED"})
 public class GemmBenchmark {
-    /** The backend to measure. */
+    /** The backend to measure, or a peer ({@code ejml}, {@code openblas}). */
     @Param({"cpu-vector", "reference"})
     public String backend;
     /** Precision of A, B and C. */
@@ -55,31 +60,38 @@ public class GemmBenchmark {
     @Param({"1", "16", "256", "4096"})
     public int batch;
 
-    private Backend be;
-    private Matrix a;
-    private Matrix b;
-    private Matrix c;
+    private Workload op;
 
-    /** Opens the backend and uploads A and B (fixed seeds) and a zero C. */
+    /** Opens the backend (or peer) and uploads A and B (fixed seeds) and a zero C. */
     @Setup(Level.Trial)
     public void setup() {
         BenchSupport.guardReference(backend, 2L * m * k * batch, "GEMM " + m + "×" + k + " · " + k + "×" + batch);
-        be = BenchSupport.open(backend);
-        a = BenchSupport.upload(be, dtype, BenchSupport.uniform(1, m * k), m, k);
-        b = BenchSupport.upload(be, dtype, BenchSupport.uniform(2, k * batch), k, batch);
-        c = be.allocate(dtype, m, batch);
+        double[] ha = BenchSupport.uniform(1, m * k);
+        double[] hb = BenchSupport.uniform(2, k * batch);
+        op = Peers.isPeer(backend) ? Peers.gemm(backend, dtype, m, k, batch, ha, hb) : onBackend(ha, hb);
+    }
+
+    private Workload onBackend(double[] ha, double[] hb) {
+        Backend be = BenchSupport.open(backend);
+        Matrix a = BenchSupport.upload(be, dtype, ha, m, k);
+        Matrix b = BenchSupport.upload(be, dtype, hb, k, batch);
+        Matrix c = be.allocate(dtype, m, batch);
+        // β = 0: C is overwritten, never read.
+        return Workload.of(() -> {
+            be.gemm(1, a, b, 0, c);
+            return c;
+        }, c, b, a, be);
     }
 
     /** Frees the matrices and the backend. */
     @TearDown(Level.Trial)
     public void tearDown() {
-        BenchSupport.closeAll(c, b, a, be);
+        BenchSupport.closeAll(op);
     }
 
-    /** One GEMM, β = 0 (C is overwritten, never read). Returning C keeps the call observable to JMH. */
+    /** One GEMM. Returning C keeps the call observable to JMH. */
     @Benchmark
-    public Matrix gemm() {
-        be.gemm(1, a, b, 0, c);
-        return c;
+    public Object gemm() {
+        return op.run();
     }
 }

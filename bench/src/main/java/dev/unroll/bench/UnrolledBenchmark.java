@@ -44,6 +44,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * <li>{@link #trainingStep}: forward with the tape, {@code lassoObjective} with ∂F/∂Z, {@code unrolledBackward}
  *     and one Adam step (the peer's "train_step": zero_grad, loss, backward, step). The parameters move
  *     each step, as they do in the peer.</li>
+ * <li>{@link #optimizerStep}: the Adam update alone over every parameter of the network (the SPI's
+ *     {@code optimizerStep}), with the gradients left as they are; {@link FlopModel#adam} counts it.</li>
  * </ul>
  *
  * <p>The reference backend is measured only where one operation costs at most
@@ -145,6 +147,13 @@ public class UnrolledBenchmark {
         be.unrolledBackward(model, tape, gradZ, grads, null);
         be.optimizerStep(adam, params, grads);
         return loss;
+    }
+
+    /** One Adam step over all T layers' parameters (gradients fixed at zero; the arithmetic is the same). */
+    @Benchmark
+    public Object optimizerStep() {
+        be.optimizerStep(adam, params, grads);
+        return params;
     }
 
     private void initialiseAsIsta(Parametrization p, double[] dict, double lip) {
