@@ -7,7 +7,9 @@ import java.util.List;
 public final class Experiments {
     private static final List<Experiment> ALL = List.of(new OracleIstaFigure(), new LearnedStepsFigure(),
             new WeightCouplingFigure(), NetworkComparisonFigure.simulated(0.1), NetworkComparisonFigure.simulated(0.8),
-            NetworkComparisonFigure.digits(0.1), NetworkComparisonFigure.digits(0.8), new SupportLipschitzFigure());
+            NetworkComparisonFigure.digits(0.1), NetworkComparisonFigure.digits(0.8), new SupportLipschitzFigure(),
+            new SuperEfficiencyFigure(), new JacobianFigure(), new GradientEstimationFigure(), new OptimPathFigure(),
+            new DenoisingFigure());
 
     private Experiments() {
     }

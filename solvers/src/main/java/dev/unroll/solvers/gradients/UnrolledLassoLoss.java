@@ -17,6 +17,9 @@ public final class UnrolledLassoLoss implements AutoCloseable {
     private final UnrolledCoder coder;
     private final Matrix gradZ;
     private final Matrix gradLayers;
+    private Matrix lastD;
+    private Matrix lastX;
+    private double lastLambda;
 
     private UnrolledLassoLoss(Backend be, UnrolledCoder coder, Matrix gradZ, Matrix gradLayers) {
         this.be = be;
@@ -55,6 +58,7 @@ public final class UnrolledLassoLoss implements AutoCloseable {
     /** F(D, z_N(D)) on {@code x}, steps α_i given. */
     public double value(Matrix d, Matrix x, double lambda, double[] alphas) {
         coder.forward(d, x, lambda, alphas);
+        lastD = null;
         return be.lassoObjective(d, x, coder.output(), lambda);
     }
 
@@ -69,6 +73,23 @@ public final class UnrolledLassoLoss implements AutoCloseable {
             throw new InvalidArgumentException("valueAndGradient needs gradD (n×m) to write ∂F/∂D into");
         }
         coder.forward(d, x, lambda, alphas);
+        lastD = d;
+        lastX = x;
+        lastLambda = lambda;
+        return gradientOfLastPass(depth, gradD, gradAlphas);
+    }
+
+    /**
+     * The value and gradient of the last forward pass again, at another back-propagation depth (no new
+     * forward pass: comparing depths on one N costs one forward).
+     */
+    public double gradientOfLastPass(int depth, Matrix gradD, double[] gradAlphas) {
+        if (lastD == null) {
+            throw new InvalidArgumentException("no forward pass with a gradient has run; call valueAndGradient first");
+        }
+        Matrix d = lastD;
+        Matrix x = lastX;
+        double lambda = lastLambda;
         Matrix gz = gradZ.columns(0, x.cols());
         double f = be.lassoObjective(d, x, coder.output(), lambda, null, depth > 0 ? gz : null, gradD);
         if (depth > 0) {
