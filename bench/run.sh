@@ -125,12 +125,14 @@ if [ -n "$campaign" ]; then
     unset OPENBLAS_L2_SIZE
     mkdir -p "$HERE/target"
     # The runner probes every backend, so it needs the Vector API module; the forks get their own flags
-    # from each benchmark's @Fork. Its incubator warning (and each fork's) is dropped, nothing else.
+    # from each benchmark's @Fork. Its incubator warning and each fork's (JMH relays a fork's stderr to
+    # stdout) are dropped, nothing else.
     rc=0
     "$JAVA" --sun-misc-unsafe-memory-access=allow --add-modules jdk.incubator.vector \
         --enable-native-access=ALL-UNNAMED -cp "$JAR" dev.unroll.bench.campaign.CampaignMain \
         --campaign "$campaign" --out-root "$HERE/target" --torch-script "$PEER" ${campaign_args[@]+"${campaign_args[@]}"} \
-        2> >(grep -v -x -F "$INCUBATOR_WARNING" >&2) || rc=$?
+        > >(grep -v -x -F "$INCUBATOR_WARNING") 2> >(grep -v -x -F "$INCUBATOR_WARNING" >&2) || rc=$?
+    wait    # for the filters to flush
     exit "$rc"
 fi
 

@@ -66,6 +66,8 @@ public final class CampaignMain {
                 configs.forEach(c -> out.println("  " + c.label() + "   [" + c.settings().describe() + "]"));
                 return 0;
             }
+            // Before any output exists: a typo in a backend's name leaves nothing behind.
+            CampaignRunner.requireKnownTargets(campaign.configurations(), Target.survey());
             if (outDir == null) {
                 String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").format(LocalDateTime.now());
                 outDir = outRoot.resolve("campaign-" + campaign.name() + "-" + stamp);

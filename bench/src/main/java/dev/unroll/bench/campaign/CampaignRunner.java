@@ -62,12 +62,7 @@ public final class CampaignRunner {
         Instant start = Instant.now();
         Map<String, Target> targets = Target.survey();
         List<Configuration> configs = campaign.configurations();
-        for (Configuration c : configs) {
-            if (!c.backend().isEmpty() && !targets.containsKey(c.backend())) {
-                throw new CampaignException("unknown backend or peer '" + c.backend() + "' in " + c.benchmark()
-                        + "; known here: " + targets.keySet());
-            }
-        }
+        requireKnownTargets(configs, targets);
         Files.createDirectories(outDir);
         List<RunResult> all = new ArrayList<>();
         List<Outcome> outcomes = new ArrayList<>();
@@ -91,6 +86,20 @@ public final class CampaignRunner {
         TorchPeer.Outcome torch = campaign.torch() == null ? null
                 : TorchPeer.run(campaign.torch(), torchScript, outDir.resolve("torch-results.jsonl"));
         return new CampaignResult(campaign, targets, outcomes, torch, start, Duration.between(start, Instant.now()));
+    }
+
+    /**
+     * Checks that every backend or peer the configurations name exists here (available or not).
+     *
+     * @throws CampaignException naming the unknown one and the known ones
+     */
+    public static void requireKnownTargets(List<Configuration> configs, Map<String, Target> targets) {
+        for (Configuration c : configs) {
+            if (!c.backend().isEmpty() && !targets.containsKey(c.backend())) {
+                throw new CampaignException("unknown backend or peer '" + c.backend() + "' in " + c.benchmark()
+                        + "; known here: " + targets.keySet());
+            }
+        }
     }
 
     private Outcome runOne(Configuration c, List<RunResult> all) {
