@@ -10,6 +10,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code unroll info [--json]}: the Java runtime, the operating system, the CPU's SIMD facts, every backend
@@ -25,29 +29,22 @@ import java.util.Optional;
  * }</pre>
  * CPU flags are {@code null} where they cannot be read (off Linux).
  */
-public final class InfoCommand {
+@Command(name = "info", mixinStandardHelpOptions = true,
+        description = "The Java runtime, the CPU's SIMD support, every backend (available or not, and why).")
+public final class InfoCommand implements Callable<Integer> {
+    @ParentCommand
+    Main.Root root;
+
+    @Option(names = "--json", description = "print the facts as one JSON object")
+    boolean json;
 
     /** Creates the command. */
     public InfoCommand() {
     }
 
-    /**
-     * Runs the command.
-     *
-     * @param args its options: none, or {@code --json}
-     * @param out  where the report goes
-     * @return the exit status
-     * @throws UsageException on an unknown option
-     */
-    public int run(List<String> args, PrintStream out) {
-        boolean json = false;
-        for (String a : args) {
-            if (a.equals("--json")) {
-                json = true;
-            } else {
-                throw new UsageException("unknown option '" + a + "' for info; the only option is --json");
-            }
-        }
+    @Override
+    public Integer call() {
+        PrintStream out = root.out;
         CpuFacts cpu = CpuFacts.detect();
         List<BackendStatus> backends = Backends.survey();
         Optional<BackendStatus> auto = Backends.autoChoice(backends);

@@ -1,22 +1,34 @@
 package dev.unroll.cli;
 
+import dev.unroll.engine.BackendUnavailableException;
+import dev.unroll.engine.InvalidArgumentException;
+import dev.unroll.engine.NonFiniteInputException;
+import dev.unroll.engine.ShapeMismatchException;
+import dev.unroll.engine.UnrollException;
+import dev.unroll.solvers.io.ModelFileException;
+import java.io.IOException;
 import java.io.PrintStream;
-import java.util.Arrays;
-import java.util.List;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.util.stream.Collectors;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 /**
- * The {@code unroll} command: dispatches the subcommand. {@link #run} does the work and returns the exit
- * status instead of exiting, so tests can call it; {@link #main} exits with that status.
+ * The {@code unroll} command (picocli): dispatches the subcommand. {@link #run} does the work and returns
+ * the exit status instead of exiting, so tests can call it; {@link #main} exits with that status.
  *
  * <p>Exit statuses: {@value #EXIT_OK} success, {@value #EXIT_FAILURE} the command failed,
- * {@value #EXIT_USAGE} the command line was wrong.
+ * {@value #EXIT_USAGE} the command line or its input was wrong (unknown option, missing file, a {@code .npy}
+ * of the wrong shape, an unknown or unavailable backend, λ ≤ 0) — always with one line saying what to do.
  */
 public final class Main {
     /** Success. */
     public static final int EXIT_OK = 0;
     /** The command ran and failed. */
     public static final int EXIT_FAILURE = 1;
-    /** Unknown subcommand or bad option. */
+    /** Bad usage or bad input. */
     public static final int EXIT_USAGE = 2;
 
     /** System property the launcher sets to the name it was run as (e.g. "./unroll"), used in messages. */
@@ -43,30 +55,67 @@ public final class Main {
      */
     public int run(String[] args, PrintStream out, PrintStream err) {
         String command = commandName();
-        if (args.length == 0) {
-            out.print(usage(command));
-            return EXIT_OK;
-        }
-        List<String> rest = Arrays.asList(args).subList(1, args.length);
-        try {
-            return switch (args[0]) {
-                case "help", "-h", "--help" -> {
-                    out.print(usage(command));
-                    yield EXIT_OK;
-                }
-                case "info" -> new InfoCommand().run(rest, out);
-                default -> throw new UsageException("unknown subcommand '" + args[0] + "'; run '" + command
-                        + " help' to list the subcommands");
-            };
-        } catch (UsageException e) {
-            err.println(command + ": " + e.getMessage());
+        Root root = new Root(out, err);
+        CommandLine cl = new CommandLine(root);
+        cl.setCommandName(command);
+        cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+        cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setParameterExceptionHandler((ex, a) -> {
+            err.println(command + ": " + usageMessage(ex, command));
             return EXIT_USAGE;
-        } catch (RuntimeException e) {
-            err.println(command + ": " + args[0] + " failed: " + e.getMessage());
+        });
+        cl.setExecutionExceptionHandler((ex, commandLine, parsed) -> {
+            String sub = commandLine.getCommandName();
+            if (isUsage(ex)) {
+                err.println(command + " " + sub + ": " + oneLine(ex));
+                return EXIT_USAGE;
+            }
+            err.println(command + " " + sub + " failed: " + oneLine(ex));
             return EXIT_FAILURE;
+        });
+        try {
+            if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
+                out.print(usage(command));
+                return EXIT_OK;
+            }
+            return cl.execute(args);
         } finally {
             out.flush();
+            err.flush();
         }
+    }
+
+    /** Bad input the user can fix: exit status 2. */
+    private static boolean isUsage(Throwable e) {
+        return e instanceof UsageException || e instanceof InvalidArgumentException || e instanceof ShapeMismatchException
+                || e instanceof NonFiniteInputException || e instanceof ModelFileException
+                || e instanceof BackendUnavailableException || e instanceof NoSuchFileException;
+    }
+
+    private static String oneLine(Throwable e) {
+        String m = e instanceof NoSuchFileException nf ? nf.getFile() + ": no such file"
+                : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (e instanceof IOException && !(e instanceof NoSuchFileException)) {
+            m = "I/O error: " + m;
+        }
+        return m.replace('\n', ' ');
+    }
+
+    private static String usageMessage(CommandLine.ParameterException ex, String command) {
+        CommandLine where = ex.getCommandLine();
+        if (ex instanceof CommandLine.UnmatchedArgumentException u && where.getParent() == null) {
+            String arg = u.getUnmatched().isEmpty() ? "" : u.getUnmatched().get(0);
+            return "unknown subcommand '" + arg + "'; run '" + command + " help' to list the subcommands";
+        }
+        String options = where.getCommandSpec().options().stream().map(o -> o.longestName())
+                .filter(n -> !n.equals("--help") && !n.equals("--version")).collect(Collectors.joining(", "));
+        String msg = ex.getMessage().replace('\n', ' ');
+        if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+            msg = "unknown option '" + u.getUnmatched().get(0) + "' for " + where.getCommandName();
+        }
+        return msg + "; " + where.getCommandName() + " takes " + (options.isEmpty() ? "no options" : options)
+                + " (" + command + " " + where.getCommandName() + " --help)";
     }
 
     /** The usage text listing every subcommand. */
@@ -75,22 +124,79 @@ public final class Main {
                 Usage: %1$s <command> [options]
 
                 Commands:
-                  info [--json]        show the Java runtime, the CPU's SIMD support, every compute backend
+                  demo                 the main job: train SLISTA and LISTA on the NeurIPS 2019 simulated
+                                       problem and show how many layers they save against ISTA
+                  info [--json]        the Java runtime, the CPU's SIMD support, every compute backend
                                        (available or not, and why) and the backend 'auto' picks
+                  doctor               what each unavailable backend and peer needs, and how to get it
+                  train                train an unrolled network (lista, coupled, alista, step, first_step)
+                                       on the Lasso objective and save it (safetensors)
+                  eval                 a model's test loss per layer against ISTA and FISTA (table, CSV, PNG)
+                  encode               codes of the signals in a .npy, by a model or by ISTA/FISTA
+                  reproduce NAME...    the papers' experiments (reproduce --list)
                   test [mvn args...]   build and run all tests (launcher only)
                   build                build the project, tests skipped (launcher only)
-                  bench [--quick] [jmh args...]
-                                       run the JMH benchmarks and print GFLOP/s, samples/s and ratios
-                                       (launcher only)
-                  help                 this text
+                  bench [--quick] [--campaign FILE] [jmh args...]
+                                       the JMH benchmarks, with ratios to the peers (launcher only)
+                  help [COMMAND]       this text, or a command's options
 
-                Choose a backend with -Dunroll.backend=NAME (through UNROLL_JAVA_OPTS for the launcher) or
-                UNROLL_BACKEND=NAME; 'auto' (the default) picks the highest-priority available one.
+                Every computing command takes --backend NAME, --dtype F32|F64, --threads N and --seed N;
+                '%1$s COMMAND --help' lists its options. Without --backend, -Dunroll.backend (through
+                UNROLL_JAVA_OPTS for the launcher) or UNROLL_BACKEND=NAME choose; 'auto' (the default) picks
+                the highest-priority available backend. Exit status: 0 ok, 1 failed, 2 bad usage or input.
                 """.formatted(command);
     }
 
-    private static String commandName() {
+    static String commandName() {
         String name = System.getProperty(COMMAND_PROPERTY);
         return name == null || name.isBlank() ? "unroll" : name;
+    }
+
+    /** The root command: holds the streams the subcommands print to. */
+    @Command(name = "unroll", subcommands = {InfoCommand.class, DoctorCommand.class, TrainCommand.class,
+            EvalCommand.class, EncodeCommand.class, ReproduceCommand.class, DemoCommand.class, HelpCommand.class},
+            description = "Algorithm unrolling for inverse problems.")
+    public static final class Root implements Runnable {
+        final PrintStream out;
+        final PrintStream err;
+
+        Root(PrintStream out, PrintStream err) {
+            this.out = out;
+            this.err = err;
+        }
+
+        @Override
+        public void run() {
+            out.print(usage(commandName()));
+        }
+    }
+
+    /** {@code unroll help [COMMAND]}. */
+    @Command(name = "help", description = "This text, or a command's options.")
+    public static final class HelpCommand implements java.util.concurrent.Callable<Integer> {
+        @CommandLine.ParentCommand
+        Root root;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+        @CommandLine.Parameters(arity = "0..1", paramLabel = "COMMAND")
+        String topic;
+
+        /** Creates the command. */
+        public HelpCommand() {
+        }
+
+        @Override
+        public Integer call() {
+            if (topic == null) {
+                root.out.print(usage(commandName()));
+                return EXIT_OK;
+            }
+            CommandLine sub = spec.parent().subcommands().get(topic);
+            if (sub == null) {
+                throw new UsageException("no command '" + topic + "'; run '" + commandName() + " help' to list them");
+            }
+            sub.usage(root.out);
+            return EXIT_OK;
+        }
     }
 }

@@ -109,6 +109,17 @@ public final class Generators {
         return new HostMatrix(cols, rows, rowMajor).transpose();
     }
 
+    /**
+     * Fresh signals for a given dictionary, drawn as {@link #simulated} draws its own: x = Dz with Gaussian z,
+     * each scaled so that ‖Dᵀx‖_∞ = 1. For test sets of a model whose D came from elsewhere.
+     */
+    public static HostMatrix signalsFor(HostMatrix dictionary, int samples, long seed) {
+        positive(samples, "samples");
+        HostMatrix x = combine(dictionary, new NumpyRandom(seed), samples);
+        normalise(dictionary, x);
+        return x;
+    }
+
     /** x = zD with z = randn(samples, atoms) (row convention), as columns. */
     private static HostMatrix combine(HostMatrix dict, NumpyRandom rng, int samples) {
         int dim = dict.rows();

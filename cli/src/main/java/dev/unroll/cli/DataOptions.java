@@ -1,0 +1,125 @@
+package dev.unroll.cli;
+
+import dev.unroll.solvers.HostMatrix;
+import dev.unroll.solvers.data.CodingData;
+import dev.unroll.solvers.data.Generators;
+import dev.unroll.solvers.io.Npy;
+import dev.unroll.solvers.io.NpyArray;
+import dev.unroll.solvers.io.SignalReader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/**
+ * Where training or test signals come from: a named generator ({@code simulated}: the NeurIPS 2019 data,
+ * {@code digits}: scikit-learn's 8×8 digits) or a {@code .npy} of shape (N, n), one signal per row, with its
+ * dictionary from {@code --dictionary}.
+ */
+public final class DataOptions {
+    @Option(names = "--data", paramLabel = "simulated|digits|FILE.npy", defaultValue = "simulated",
+            description = "signals: a generator (simulated, digits) or a .npy of shape (N, n), one signal per row "
+                    + "(default: ${DEFAULT-VALUE})")
+    String data;
+
+    @Option(names = "--dictionary", paramLabel = "FILE.npy",
+            description = "the dictionary for .npy signals: shape (n, m) (column convention) or (m, n) (rows are atoms)")
+    Path dictionary;
+
+    @Option(names = "--samples", paramLabel = "N", defaultValue = "10000",
+            description = "signals a generator draws (default: ${DEFAULT-VALUE})")
+    int samples;
+
+    @Option(names = "--atoms", paramLabel = "M", defaultValue = "256",
+            description = "atoms m of a generated dictionary (default: ${DEFAULT-VALUE})")
+    int atoms;
+
+    @Option(names = "--dim", paramLabel = "N", defaultValue = "64",
+            description = "signal dimension n of simulated data (default: ${DEFAULT-VALUE}; digits are 64)")
+    int dim;
+
+    /** Creates the option holder (picocli fills it). */
+    public DataOptions() {
+    }
+
+    /** True when the signals come from a file. */
+    boolean fromFile() {
+        return !data.equals("simulated") && !data.equals("digits");
+    }
+
+    /** The training set: the dictionary and all the signals. */
+    CodingData trainingSet(long seed) throws IOException {
+        if (samples < 1) {
+            throw new UsageException("--samples must be ≥ 1, but is " + samples);
+        }
+        return switch (data) {
+            case "simulated" -> Generators.simulated(samples, atoms, dim, samples, seed);
+            case "digits" -> Generators.digits(atoms, samples, 0, seed);
+            default -> {
+                HostMatrix x = signals(requireFile(Path.of(data), "--data"));
+                if (dictionary == null) {
+                    throw new UsageException("signals from a file need their dictionary: add --dictionary D.npy "
+                            + "(shape (n, m) or (m, n))");
+                }
+                yield new CodingData(dictionaryFor(x.rows()), x, x.cols(), data);
+            }
+        };
+    }
+
+    /**
+     * Test signals for a model whose dictionary is {@code d}: drawn from it ({@code simulated}), the real
+     * digits ({@code digits}; D must be the digits dictionary of this seed), or a file.
+     */
+    HostMatrix testSignals(HostMatrix d, long seed) throws IOException {
+        return switch (data) {
+            case "simulated" -> Generators.signalsFor(d, samples, seed);
+            case "digits" -> {
+                CodingData digits = Generators.digits(d.cols(), 0, samples, seed);
+                if (!java.util.Arrays.equals(digits.dictionary().values(), d.values())) {
+                    throw new UsageException("the model's dictionary is not the digits dictionary of seed " + seed
+                            + "; pass the --seed the model was trained with, or test signals as a .npy");
+                }
+                yield digits.test();
+            }
+            default -> {
+                HostMatrix x = signals(requireFile(Path.of(data), "--data"));
+                if (x.rows() != d.rows()) {
+                    throw new UsageException(data + " holds signals of dimension " + x.rows() + " but the model's "
+                            + "dictionary has n = " + d.rows() + "; give a (N, " + d.rows() + ") array");
+                }
+                yield x;
+            }
+        };
+    }
+
+    private HostMatrix dictionaryFor(int n) throws IOException {
+        NpyArray a = Npy.read(requireFile(dictionary, "--dictionary"));
+        if (a.rank() != 2) {
+            throw new UsageException("--dictionary " + dictionary + " has shape " + java.util.Arrays.toString(a.shape())
+                    + "; expected a 2-D array (n, m) or (m, n) with n = " + n);
+        }
+        HostMatrix d = new HostMatrix(a.rows(), a.cols(), a.toColumnMajor());
+        if (d.rows() == n) {
+            return d;
+        }
+        if (d.cols() == n) {
+            return d.transpose();
+        }
+        throw new UsageException("--dictionary " + dictionary + " is " + d.rows() + "×" + d.cols()
+                + " but the signals have dimension n = " + n + "; one side of D must be n");
+    }
+
+    static HostMatrix signals(Path file) throws IOException {
+        try (SignalReader r = SignalReader.open(file)) {
+            return r.readAll();
+        }
+    }
+
+    static Path requireFile(Path file, String option) {
+        if (!Files.isRegularFile(file)) {
+            throw new UsageException(option + " " + file + ": no such file"
+                    + (Files.isDirectory(file) ? " (it is a folder)" : "") + "; give the path of a .npy file");
+        }
+        return file;
+    }
+}

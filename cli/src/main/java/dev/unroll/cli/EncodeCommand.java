@@ -1,0 +1,126 @@
+package dev.unroll.cli;
+
+import dev.unroll.engine.Backend;
+import dev.unroll.engine.DType;
+import dev.unroll.solvers.HostMatrix;
+import dev.unroll.solvers.LassoProblem;
+import dev.unroll.solvers.io.CodeWriter;
+import dev.unroll.solvers.io.ModelFiles;
+import dev.unroll.solvers.io.Npy;
+import dev.unroll.solvers.io.NpyArray;
+import dev.unroll.solvers.io.SignalReader;
+import dev.unroll.solvers.iterative.Stopping;
+import dev.unroll.solvers.service.Batching;
+import dev.unroll.solvers.service.Solver;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code unroll encode}: the sparse codes of the signals in a {@code .npy} (N, n), by a trained model or by
+ * plain ISTA/FISTA with a tolerance, written as a {@code .npy} (N, m). Streams the file in batches, and
+ * writes the output atomically: a failure leaves no partial file.
+ */
+@Command(name = "encode", mixinStandardHelpOptions = true,
+        description = "Codes of the signals in a .npy (N, n) by a model or ISTA/FISTA, written as a .npy (N, m).")
+public final class EncodeCommand implements Callable<Integer> {
+    @ParentCommand
+    Main.Root root;
+    @Mixin
+    EngineOptions engine;
+
+    @Option(names = {"-m", "--model"}, paramLabel = "FILE", description = "a model file from train")
+    Path model;
+    @Option(names = "--solver", paramLabel = "ista|fista", description = "solve with ISTA or FISTA instead of a model")
+    String solver;
+    @Option(names = "--dictionary", paramLabel = "FILE.npy", description = "D for --solver: (n, m) or (m, n)")
+    Path dictionary;
+    @Option(names = {"-l", "--lambda"}, paramLabel = "λ", description = "λ for --solver")
+    Double lambda;
+    @Option(names = "--tolerance", paramLabel = "TOL", defaultValue = "1e-10",
+            description = "--solver stops when a batch's mean objective decreases by less (default: ${DEFAULT-VALUE})")
+    double tolerance;
+    @Option(names = "--max-iterations", paramLabel = "N", defaultValue = "1000",
+            description = "--solver's iteration cap (default: ${DEFAULT-VALUE})")
+    int maxIterations;
+    @Option(names = {"-i", "--in"}, paramLabel = "X.npy", required = true, description = "signals, shape (N, n)")
+    Path in;
+    @Option(names = {"-o", "--out"}, paramLabel = "Z.npy", required = true, description = "codes to write, shape (N, m)")
+    Path out;
+    @Option(names = "--batch", paramLabel = "B", defaultValue = "4096", description = "signals per backend batch")
+    int batch;
+
+    /** Creates the command. */
+    public EncodeCommand() {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream print = root.out;
+        if ((model == null) == (solver == null)) {
+            throw new UsageException("give either --model FILE or --solver ista|fista (with --dictionary and --lambda)");
+        }
+        if (batch < 1) {
+            throw new UsageException("--batch must be ≥ 1, but is " + batch);
+        }
+        DataOptions.requireFile(in, "--in");
+        Cli.checkWritable(out);
+        long started = System.nanoTime();
+        try (Backend be = engine.open(); SignalReader reader = SignalReader.open(in)) {
+            Batching batching = new Batching(false, batch, Duration.ZERO);
+            if (model != null) {
+                try (ModelFiles.LoadedModel m = ModelFiles.load(DataOptions.requireFile(model, "--model"), be);
+                     Solver s = Solver.of(m.network(), batching)) {
+                    run(reader, s, m.problem().dtype(), print);
+                }
+            } else {
+                if (dictionary == null || lambda == null) {
+                    throw new UsageException("--solver needs --dictionary D.npy and --lambda λ");
+                }
+                HostMatrix d = loadDictionary(reader.dimension());
+                try (LassoProblem p = LassoProblem.create(be, engine.dtype, d, lambda);
+                     Solver s = switch (solver) {
+                         case "ista" -> Solver.ista(p, new Stopping(maxIterations, tolerance), batching);
+                         case "fista" -> Solver.fista(p, new Stopping(maxIterations, tolerance), batching);
+                         default -> throw new UsageException("--solver must be ista or fista, but is '" + solver + "'");
+                     }) {
+                    run(reader, s, engine.dtype, print);
+                }
+            }
+        }
+        print.printf("wrote %s in %.2f s%n", out, (System.nanoTime() - started) / 1e9);
+        return Main.EXIT_OK;
+    }
+
+    private void run(SignalReader reader, Solver s, DType dtype, PrintStream print) throws java.io.IOException {
+        if (reader.dimension() != s.signalDim()) {
+            throw new UsageException(in + " holds signals of dimension " + reader.dimension() + " but the solver's "
+                    + "dictionary has n = " + s.signalDim() + "; give an array of shape (N, " + s.signalDim() + ")");
+        }
+        print.printf("encoding %d signals (n = %d → m = %d) in batches of %d%n", reader.count(), s.signalDim(),
+                s.atoms(), batch);
+        CodeWriter.write(out, dtype, reader.count(), s.atoms(), w -> {
+            while (reader.remaining() > 0) {
+                w.append(s.encode(reader.next(batch)));
+            }
+        });
+    }
+
+    private HostMatrix loadDictionary(int n) throws java.io.IOException {
+        NpyArray a = Npy.read(DataOptions.requireFile(dictionary, "--dictionary"));
+        HostMatrix d = new HostMatrix(a.rows(), a.cols(), a.toColumnMajor());
+        if (a.rank() == 2 && d.rows() == n) {
+            return d;
+        }
+        if (a.rank() == 2 && d.cols() == n) {
+            return d.transpose();
+        }
+        throw new UsageException("--dictionary " + dictionary + " has shape " + java.util.Arrays.toString(a.shape())
+                + " but the signals have dimension n = " + n + "; give D as (n, m) or (m, n)");
+    }
+}

@@ -1,0 +1,85 @@
+package dev.unroll.cli;
+
+import dev.unroll.engine.Backend;
+import dev.unroll.engine.Matrix;
+import dev.unroll.solvers.HostMatrix;
+import dev.unroll.solvers.io.ModelFiles;
+import dev.unroll.solvers.iterative.Baseline;
+import dev.unroll.solvers.report.Csv;
+import dev.unroll.solvers.report.LinePlot;
+import dev.unroll.solvers.report.TextTable;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code unroll eval}: a saved model's test objective after each of its layers, against ISTA and FISTA after
+ * as many iterations, and how many ISTA iterations its output is worth; a table, a CSV and a PNG.
+ */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = "Test loss per layer of a model against ISTA and FISTA (table, CSV, PNG).")
+public final class EvalCommand implements Callable<Integer> {
+    @ParentCommand
+    Main.Root root;
+    @Mixin
+    EngineOptions engine;
+    @Mixin
+    DataOptions data;
+
+    @Option(names = {"-m", "--model"}, paramLabel = "FILE", required = true, description = "a model file from train")
+    Path model;
+    @Option(names = {"-o", "--out"}, paramLabel = "DIR", description = "folder for eval.csv and eval.png "
+            + "(default: eval-<model file name>)")
+    Path outDir;
+
+    /** Creates the command. */
+    public EvalCommand() {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream out = root.out;
+        DataOptions.requireFile(model, "--model");
+        Path dir = outDir != null ? outDir
+                : Path.of("eval-" + model.getFileName().toString().replaceFirst("\\.safetensors$", ""));
+        try (Backend be = engine.open(); ModelFiles.LoadedModel m = ModelFiles.load(model, be)) {
+            HostMatrix signals = data.testSignals(m.problem().hostDictionary(), engine.seed + 1);
+            int layers = m.network().layers();
+            double[] net;
+            Baseline base;
+            try (Matrix x = m.problem().uploadSignals(signals)) {
+                net = m.network().layerCosts(x);
+                base = Baseline.compute(m.problem(), x, Math.max(1000, 50 * layers));
+            }
+            out.printf("%s: %d-layer %s, λ = %s, %s, on %d test signals (%s), backend %s; F* = %.10g%n", model, layers,
+                    m.network().parametrization().id(), m.problem().lambda(), m.problem().dtype(), signals.cols(),
+                    data.data, be.name(), base.fStar());
+            TextTable table = new TextTable("layer t", "network F−F*", "ISTA F−F*", "FISTA F−F*", "ISTA iterations to match");
+            Csv csv = new Csv("layer", "network_gap", "ista_gap", "fista_gap", "ista_iterations_to_match");
+            double[] ts = new double[layers + 1];
+            double[][] gaps = new double[3][layers + 1];
+            for (int t = 0; t <= layers; t++) {
+                ts[t] = t;
+                gaps[0][t] = net[t] - base.fStar();
+                gaps[1][t] = base.ista()[t] - base.fStar();
+                gaps[2][t] = base.fista()[t] - base.fStar();
+                int match = base.istaIterationsToReach(net[t]);
+                table.row(t, gaps[0][t], gaps[1][t], gaps[2][t], match < 0 ? ">" + (base.ista().length - 1) : match);
+                csv.row(new double[]{t, gaps[0][t], gaps[1][t], gaps[2][t], match});
+            }
+            table.print(out);
+            Files.createDirectories(dir);
+            csv.write(dir.resolve("eval.csv"));
+            new LinePlot().title("test F(z_t) − F* per layer: " + model.getFileName()).xLabel("layer / iteration t")
+                    .yLabel("F − F*").logY(true).series(m.network().parametrization().id(), ts, gaps[0])
+                    .series("ISTA", ts, gaps[1]).series("FISTA", ts, gaps[2]).write(dir.resolve("eval.png"));
+            out.println("wrote " + dir.resolve("eval.csv") + " and " + dir.resolve("eval.png"));
+        }
+        return Main.EXIT_OK;
+    }
+}

@@ -1,0 +1,128 @@
+package dev.unroll.cli;
+
+import dev.unroll.engine.Backend;
+import dev.unroll.engine.Matrix;
+import dev.unroll.engine.Parametrization;
+import dev.unroll.solvers.LassoProblem;
+import dev.unroll.solvers.data.CodingData;
+import dev.unroll.solvers.io.ModelFiles;
+import dev.unroll.solvers.network.UnrolledNetwork;
+import dev.unroll.solvers.training.StopSignal;
+import dev.unroll.solvers.training.Trainer;
+import dev.unroll.solvers.training.TrainingMode;
+import dev.unroll.solvers.training.TrainingOptions;
+import dev.unroll.solvers.training.TrainingResult;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code unroll train}: trains an unrolled network (unsupervised, on the Lasso objective) and saves it as a
+ * safetensors model file. Ctrl-C stops the training and still saves the best parameters reached.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train an unrolled network on the Lasso objective and save it (safetensors).")
+public final class TrainCommand implements Callable<Integer> {
+    @ParentCommand
+    Main.Root root;
+    @Mixin
+    EngineOptions engine;
+    @Mixin
+    DataOptions data;
+
+    @Option(names = {"-p", "--parametrization"}, paramLabel = "NAME", defaultValue = "step",
+            description = "lista, coupled (LISTA-CP), alista, step (SLISTA), first_step (default: ${DEFAULT-VALUE})")
+    String parametrization;
+    @Option(names = {"-T", "--layers"}, paramLabel = "T", defaultValue = "20", description = "layers (default: ${DEFAULT-VALUE})")
+    int layers;
+    @Option(names = {"-l", "--lambda"}, paramLabel = "λ", defaultValue = "0.1",
+            description = "regularisation, a fraction of λ_max for generated data (default: ${DEFAULT-VALUE})")
+    double lambda;
+    @Option(names = "--iterations", paramLabel = "N", defaultValue = "300",
+            description = "optimizer steps in all (default: ${DEFAULT-VALUE})")
+    int iterations;
+    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "auto",
+            description = "oneshot, recursive, greedy, auto (oneshot for step, else recursive) (default: ${DEFAULT-VALUE})")
+    String mode;
+    @Option(names = "--optimizer", paramLabel = "line-search|adam", defaultValue = "line-search",
+            description = "full-batch gradient descent with backtracking (the reference's), or mini-batch Adam "
+                    + "(default: ${DEFAULT-VALUE})")
+    String optimizer;
+    @Option(names = "--learning-rate", paramLabel = "R", defaultValue = "1e-3", description = "Adam's learning rate")
+    double learningRate;
+    @Option(names = "--batch-size", paramLabel = "B", defaultValue = "256", description = "Adam's mini-batch size")
+    int batchSize;
+    @Option(names = "--time-limit", paramLabel = "DURATION", description = "stop after this long, e.g. 10m or 90s")
+    String timeLimit;
+    @Option(names = {"-o", "--out"}, paramLabel = "FILE", required = true, description = "the model file to write")
+    Path out;
+
+    /** Creates the command (picocli fills its fields). */
+    public TrainCommand() {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        java.io.PrintStream print = root.out;
+        Parametrization par = Cli.parametrization(parametrization);
+        TrainingMode trainingMode = Cli.mode(mode);
+        LassoProblem.requireLambda(lambda);
+        if (layers < 1 || iterations < 0) {
+            throw new UsageException("--layers must be ≥ 1 and --iterations ≥ 0, but are " + layers + " and " + iterations);
+        }
+        TrainingOptions options = TrainingOptions.defaults().withMode(trainingMode).withMaxIterations(iterations)
+                .withSeed(engine.seed);
+        options = switch (optimizer) {
+            case "line-search" -> options.withLineSearch();
+            case "adam" -> options.withAdam(learningRate, batchSize);
+            default -> throw new UsageException("--optimizer must be line-search or adam, but is '" + optimizer + "'");
+        };
+        if (timeLimit != null) {
+            options = options.withTimeBudget(Cli.duration(timeLimit));
+        }
+        Cli.checkWritable(out);
+        CodingData set = data.trainingSet(engine.seed);
+        StopSignal stop = new StopSignal();
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stop.request();
+            try {
+                finished.await(60, TimeUnit.SECONDS); // let the run save its best parameters
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(hook);
+        try (Backend be = engine.open();
+             LassoProblem problem = LassoProblem.create(be, engine.dtype, set.dictionary(), lambda);
+             UnrolledNetwork net = UnrolledNetwork.create(problem, par, layers);
+             Matrix x = problem.uploadSignals(set.train())) {
+            print.printf("training a %d-layer %s (%s) on %d signals of %s, λ = %s, %s, backend %s, %s%n", layers,
+                    par.id(), trainingMode.resolve(par).id(), set.train().cols(), set.name(), lambda, optimizer,
+                    be.name(), engine.dtype);
+            double before = net.loss(x);
+            ProgressPrinter progress = new ProgressPrinter(print, ProgressPrinter.stdoutIsTerminal(), "train");
+            TrainingResult r = Trainer.train(net, set.train(), options.withListener(progress).withStopSignal(stop));
+            progress.finish();
+            double after = net.loss(x);
+            print.printf("training loss %.8g (= %d ISTA iterations) → %.8g after %d iterations in %s (%s)%n", before,
+                    layers, after, r.iterations(), ProgressPrinter.format(r.elapsed()), r.reason().name().toLowerCase());
+            ModelFiles.save(net, out);
+            print.println("wrote " + out);
+        } finally {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException ignored) {
+                // already shutting down: the hook is running
+            }
+        }
+        return Main.EXIT_OK;
+    }
+}
