@@ -22,8 +22,8 @@ import java.util.List;
  * truncated depths K = 200, 50, 20, with the support distance |supp z_N Δ supp z*|, on PLIPY's synthetic
  * problem (P = 30, 50 atoms, λ = 0.1, perturbed dictionary, step 1/L). The full curve may grow before the
  * support is identified and then decays linearly; the truncated ones do not blow up but plateau.
- * Default: 5 signals chosen among the first 20 (the 4 whose support settles last and the one that settles
- * first), 3 000 iterations; {@code --full}: PLIPY's first 50 signals and 10 001 iterations.
+ * Default: 5 of the 100 signals (the 4 whose support settles last, where the blow-up shows, and the one that
+ * settles first), 6 000 iterations; {@code --full}: PLIPY's first 50 signals and 10 001 iterations.
  */
 final class JacobianFigure implements Experiment {
     private static final int[] DEPTHS = {200, 50, 20};
@@ -41,12 +41,12 @@ final class JacobianFigure implements Experiment {
 
     @Override
     public void run(ExperimentContext ctx) throws IOException {
-        int iterations = ctx.full() ? 10_001 : 3000;
+        int iterations = ctx.full() ? 10_001 : 6000;
         SyntheticDictionaryData data = SyntheticDictionaryData.plipy(100, new NumpyRandom(2022));
         HostMatrix d = data.initial();
         double l = Spectral.lipschitz(d.values(), d.rows(), d.cols());
         double lambda = 0.1;
-        int pool = ctx.full() ? 50 : 20;
+        int pool = ctx.full() ? 50 : 100;
         List<IstaPath> paths = new ArrayList<>();
         List<Integer> ids = new ArrayList<>();
         for (int e = 0; e < pool; e++) {
