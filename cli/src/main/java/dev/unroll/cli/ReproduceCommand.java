@@ -2,7 +2,6 @@ package dev.unroll.cli;
 
 import dev.unroll.engine.Backend;
 import dev.unroll.solvers.experiments.Experiment;
-import dev.unroll.solvers.experiments.ExperimentContext;
 import dev.unroll.solvers.experiments.Experiments;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -42,31 +41,12 @@ public final class ReproduceCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintStream print = root.out;
         if (list) {
-            for (Experiment e : Experiments.all()) {
-                print.printf("%-22s %s%n", e.name(), e.description());
-            }
+            Experiments.list(print);
             return Main.EXIT_OK;
         }
-        if (names.isEmpty()) {
-            throw new UsageException("name an experiment or 'all'; '" + Main.commandName() + " reproduce --list' shows them");
-        }
-        List<Experiment> chosen = new ArrayList<>();
-        for (String n : names) {
-            if (n.equals("all")) {
-                chosen.addAll(Experiments.all());
-            } else {
-                chosen.add(Experiments.byName(n));
-            }
-        }
+        List<Experiment> chosen = Experiments.resolve(names);
         try (Backend be = engine.open()) {
-            print.println("backend: " + be.name() + (full ? ", the papers' sizes (--full)" : ", default sizes"));
-            for (Experiment e : chosen) {
-                long start = System.nanoTime();
-                print.println();
-                print.println("== " + e.name() + ": " + e.description());
-                e.run(new ExperimentContext(be, out.resolve(e.name()), full, print));
-                print.printf("== %s done in %.1f s%n", e.name(), (System.nanoTime() - start) / 1e9);
-            }
+            Experiments.run(chosen, be, out, full, print);
         }
         return Main.EXIT_OK;
     }

@@ -32,14 +32,12 @@ public final class Reproduce {
     public static int run(String[] args, PrintStream out) {
         boolean full = false;
         Path root = Path.of("results");
-        List<Experiment> chosen = new ArrayList<>();
+        List<String> names = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
                 case "--list" -> {
-                    for (Experiment e : Experiments.all()) {
-                        out.printf("%-22s %s%n", e.name(), e.description());
-                    }
+                    Experiments.list(out);
                     return 0;
                 }
                 case "--full" -> full = true;
@@ -49,28 +47,18 @@ public final class Reproduce {
                     }
                     root = Path.of(args[++i]);
                 }
-                case "all" -> chosen.addAll(Experiments.all());
                 default -> {
                     if (a.startsWith("-")) {
                         throw new InvalidArgumentException("unknown option '" + a + "'; reproduce takes --list, "
                                 + "--full and --out DIR before the experiment names");
                     }
-                    chosen.add(Experiments.byName(a));
+                    names.add(a);
                 }
             }
         }
-        if (chosen.isEmpty()) {
-            throw new InvalidArgumentException("name an experiment (or 'all'); reproduce --list shows them");
-        }
+        List<Experiment> chosen = Experiments.resolve(names);
         try (Backend backend = Backends.open()) {
-            out.println("backend: " + backend.name() + (full ? ", paper-size runs (--full)" : ", default sizes"));
-            for (Experiment e : chosen) {
-                long start = System.nanoTime();
-                out.println();
-                out.println("== " + e.name() + ": " + e.description());
-                e.run(new ExperimentContext(backend, root.resolve(e.name()), full, out));
-                out.printf("== %s done in %.1f s%n", e.name(), (System.nanoTime() - start) / 1e9);
-            }
+            Experiments.run(chosen, backend, root, full, out);
         } catch (IOException e) {
             out.println("reproduce: could not write the results: " + e.getMessage());
             return 1;
