@@ -66,6 +66,10 @@ final class JacobianFigure implements Experiment {
         double[] distMean = new double[logged.length];
         double[][] truncMean = new double[DEPTHS.length][truncGrid.length];
         int used = 0;
+        int lateSignal = -1;
+        int lateFound = -1;
+        double[] lateFull = null;
+        double[][] lateTrunc = new double[DEPTHS.length][truncGrid.length];
         Csv csv = new Csv("example", "kind", "depth", "N", "jacobian_error", "support_distance");
         TextTable table = new TextTable("signal", "support found at N", "‖J_1 − J*‖", "max before", "peak/start",
                 "‖J_N − J*‖ full", "K=200", "K=50", "K=20");
@@ -93,6 +97,12 @@ final class JacobianFigure implements Experiment {
                         peak = Math.max(peak, err[i]);
                     }
                 }
+                boolean latest = found > lateFound;
+                if (latest) {
+                    lateSignal = e;
+                    lateFound = found;
+                    lateFull = err.clone();
+                }
                 double[] finals = new double[DEPTHS.length];
                 for (int j = 0; j < DEPTHS.length; j++) {
                     for (int i = 0; i < truncGrid.length; i++) {
@@ -101,6 +111,9 @@ final class JacobianFigure implements Experiment {
                         rj.run(path, from, n, null, null);
                         double te = mean(rj.errorsTo());
                         truncMean[j][i] += te;
+                        if (latest) {
+                            lateTrunc[j][i] = te;
+                        }
                         csv.rowOf(e, "truncated", DEPTHS[j], n, te, path.supportDistance(n, zStar));
                         finals[j] = te;
                     }
@@ -132,6 +145,15 @@ final class JacobianFigure implements Experiment {
             plot.series("BP depth " + DEPTHS[j], GradientFits.toDoubles(truncGrid), truncMean[j]);
         }
         ctx.write("iclr2022_jacobian.png", plot);
+        if (lateFull != null) {
+            LinePlot one = new LinePlot().title("Signal " + lateSignal + " — support found at N = " + lateFound)
+                    .xLabel("unrolled iterations N").yLabel("‖J_N − J*‖ (mean over rows)").logX(true).logY(true)
+                    .series("full BP", GradientFits.toDoubles(logged), lateFull);
+            for (int j = 0; j < DEPTHS.length; j++) {
+                one.series("BP depth " + DEPTHS[j], GradientFits.toDoubles(truncGrid), lateTrunc[j]);
+            }
+            ctx.write("iclr2022_jacobian_late_support.png", one.verticalLine(lateFound, "support identified"));
+        }
         ctx.write("iclr2022_jacobian_support.png", new LinePlot().title("Support distance |supp z_N Δ supp z*|")
                 .xLabel("unrolled iterations N").yLabel("mean support distance").logX(true)
                 .series("support distance", GradientFits.toDoubles(logged), distMean));
