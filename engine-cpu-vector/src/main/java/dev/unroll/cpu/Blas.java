@@ -47,10 +47,10 @@ final class Blas {
                 int xOff = x.off() + kk * x.ld();
                 int yOff = y.off() + kk * y.ld();
                 if (f32) {
-                    GemmF32.range(ta, false, outLen, inLen, (float) alpha, a.f(), aOff, a.ld(), x.f(), xOff, x.ld(),
+                    GemmF32.range(ta, false, outLen, inLen, (float) alpha, a.f(), aOff, a.ld(), null, x.f(), xOff, x.ld(),
                             (float) beta, y.f(), yOff, y.ld(), 0, 1);
                 } else {
-                    GemmF64.range(ta, false, outLen, inLen, alpha, a.d(), aOff, a.ld(), x.d(), xOff, x.ld(), beta,
+                    GemmF64.range(ta, false, outLen, inLen, alpha, a.d(), aOff, a.ld(), null, x.d(), xOff, x.ld(), beta,
                             y.d(), yOff, y.ld(), 0, 1);
                 }
             }

@@ -5,9 +5,11 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * GEMM for float arrays, column-major with BLAS semantics: C ← α·op(A)·op(B) + β·C, where β = 0 means C is
- * not read. NN and NT run a register-blocked micro-kernel (4 vectors of rows × 6 columns of C held in
- * registers, op(A)'s columns loaded, op(B)'s entries broadcast, fused multiply-add); TN with fewer than 64 columns of C runs
- * blocked dot products over A's contiguous columns; wider TN and TT pack op(A) first. Columns of C are split across the workers.
+ * not read. Every form runs one register-blocked micro-kernel (4 vectors of rows × 6 columns of C held in
+ * registers, op(A)'s columns loaded, op(B)'s entries broadcast, fused multiply-add), with a transposed A
+ * transposed first; only Aᵀ·B with fewer than 4 columns of C runs dot products over A's contiguous columns.
+ * From 48 columns of C, op(A) is packed in 4V-row blocks and the columns of C are split across the workers;
+ * narrower products split the rows of C instead.
  * Generated F64 twin: {@code GemmF64}.
  */
 final class GemmF32 {
@@ -17,22 +19,57 @@ final class GemmF32 {
     private static final int COLUMN_BLOCK = 6;
     /** Inner-dimension panel: 4V rows × 256 of A (64 KiB in F32 at 512 bits) stay in L2 across C's columns. */
     private static final int K_PANEL = 256;
-    /** Columns of C from which a transposed A is packed rather than used through dot products. */
-    private static final int PACK_TRANSPOSED_A_FROM_COLUMNS = 64;
+    /**
+     * Inner-dimension panel of a packed A: one packed 4V-row block of A is 4V × 128 (32 KiB in F32 at
+     * 512 bits), so it stays in the 48 KiB L1 while the block runs over every column of a chunk of C.
+     */
+    private static final int PACKED_K_PANEL = 128;
+    /** Columns of C per chunk of a packed product: B's 128 × 512 slice (256 KiB) stays in L2 across A's row blocks. */
+    private static final int PACKED_COLUMN_CHUNK = 512;
+    /**
+     * Columns of C from which op(A)'s full 4V-row blocks are packed contiguously. Unpacked, a block's
+     * columns lie a leading dimension apart and (at lda = 256 floats, 1 KiB) fall into a quarter of L1's sets,
+     * so a block streamed from L2 at every column of C; packing costs m·k copies against m·k·n multiply-adds.
+     */
+    private static final int PACK_A_FROM_COLUMNS = 48;
+    /** Columns of C from which Aᵀ·B transposes A rather than running dot products. */
+    private static final int DOT_FORM_BELOW_COLUMNS = 4;
 
     /** Per-thread buffer for a transposed A, grown on demand: steady-state products allocate nothing. */
     private static final ThreadLocal<float[]> PACKED_A = ThreadLocal.withInitial(() -> new float[0]);
+    /** Per-thread gather offsets for {@link #transposed}. */
+    private static final ThreadLocal<int[]> COLUMN_OFFSETS = ThreadLocal.withInitial(() -> new int[V]);
+    /** Per-thread buffer for op(A) packed in 4V-row blocks, grown on demand. */
+    private static final ThreadLocal<float[]> PANELS_A = ThreadLocal.withInitial(() -> new float[0]);
 
     private GemmF32() {
     }
 
-    private static float[] packBuffer(int size) {
-        float[] buf = PACKED_A.get();
+    private static float[] packBuffer(ThreadLocal<float[]> local, int size) {
+        float[] buf = local.get();
         if (buf.length < size) {
             buf = new float[size];
-            PACKED_A.set(buf);
+            local.set(buf);
         }
         return buf;
+    }
+
+    /**
+     * op(A)'s rows [0, m − m mod 4V) in blocks of 4V rows, each block stored column after column with
+     * leading dimension 4V: block {@code ib}, column l starts at {@code (ib·k + l)·4V}. The micro-kernel then
+     * reads one contiguous run per block.
+     */
+    private static float[] packPanels(int m, int k, float[] a, int aOff, int lda) {
+        int blocks = m / (4 * V);
+        float[] panels = packBuffer(PANELS_A, blocks * k * 4 * V);
+        for (int ib = 0; ib < blocks; ib++) {
+            int dst = ib * k * 4 * V;
+            int src = aOff + ib * 4 * V;
+            for (int l = 0; l < k; l++) {
+                System.arraycopy(a, src + l * lda, panels, dst + l * 4 * V, 4 * V);
+            }
+        }
+        return panels;
     }
 
     /** The whole product, split over columns of C on {@code workers}. */
@@ -41,41 +78,102 @@ final class GemmF32 {
         if (m == 0 || n == 0) {
             return;
         }
+        // Aᵀ·B with very few columns of C stays a set of dot products (A read once, as a GEMV would); from
+        // DOT_FORM_BELOW_COLUMNS it pays to transpose A (m·k copies against m·k·n multiply-adds) and run the
+        // register-blocked kernel: a dot product ends in a lane sum in fixed order, some 30 operations per
+        // element of C, and ran W_zᵀ·Ū at batch 16 at a tenth of the blocked kernel's speed.
+        boolean dotForm = ta && !tb && n < DOT_FORM_BELOW_COLUMNS;
+        boolean transposeA = ta && !dotForm && alpha != 0 && k > 0;
+        long work = (long) m * n * k;
+        if (n < PACK_A_FROM_COLUMNS && workers.splits(m, 4 * V, work)) {
+            // Narrow C: each worker takes half of op(A)'s rows (and reads, or transposes, only those), where a
+            // split of a few columns would leave both workers reading all of A, in unequal parts (12 and 4
+            // columns at 16).
+            workers.forRange(m, 4 * V, work, (i0, i1) ->
+                    rows(dotForm, transposeA, tb, i0, i1, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc));
+            return;
+        }
         float[] ap = a;
         int apOff = aOff;
         int apLd = lda;
-        // Aᵀ·B with few columns of C stays a set of dot products; with more columns it pays to transpose A once
-        // (m·k copies against m·k·n multiply-adds) and run the register-blocked kernel instead of one
-        // horizontal reduction per element of C.
-        boolean dotForm = ta && !tb && n < PACK_TRANSPOSED_A_FROM_COLUMNS;
-        if (ta && !dotForm && alpha != 0 && k > 0) {
-            ap = packBuffer(m * k);
-            for (int i = 0; i < m; i++) {
-                int src = aOff + i * lda;
-                for (int l = 0; l < k; l++) {
-                    ap[i + l * m] = a[src + l];
-                }
-            }
+        if (transposeA) {
+            ap = transposed(a, aOff, lda, 0, m, k);
             apOff = 0;
             apLd = m;
         }
         float[] pa = ap;
         int paOff = apOff;
         int paLd = apLd;
-        if (!workers.splits(n, COLUMN_BLOCK, (long) m * n * k)) {
-            range(dotForm, tb, m, k, alpha, pa, paOff, paLd, b, bOff, ldb, beta, c, cOff, ldc, 0, n);
+        float[] panels = !dotForm && n >= PACK_A_FROM_COLUMNS && m >= 4 * V && alpha != 0 && k > 0
+                ? packPanels(m, k, ap, apOff, apLd) : null;
+        if (!workers.splits(n, COLUMN_BLOCK, work)) {
+            range(dotForm, tb, m, k, alpha, pa, paOff, paLd, panels, b, bOff, ldb, beta, c, cOff, ldc, 0, n);
             return;
         }
-        workers.forRange(n, COLUMN_BLOCK, (long) m * n * k, (j0, j1) ->
-                range(dotForm, tb, m, k, alpha, pa, paOff, paLd, b, bOff, ldb, beta, c, cOff, ldc, j0, j1));
+        workers.forRange(n, COLUMN_BLOCK, work, (j0, j1) ->
+                range(dotForm, tb, m, k, alpha, pa, paOff, paLd, panels, b, bOff, ldb, beta, c, cOff, ldc, j0, j1));
+    }
+
+    /** Rows [i0, i1) of C, all its n columns, on the calling thread (transposing those rows of op(A) if asked). */
+    private static void rows(boolean dotForm, boolean transposeA, boolean tb, int i0, int i1, int n, int k, float alpha,
+                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff,
+                             int ldc) {
+        if (transposeA) {
+            range(false, tb, i1 - i0, k, alpha, transposed(a, aOff, lda, i0, i1, k), 0, i1 - i0, null, b, bOff, ldb,
+                    beta, c, cOff + i0, ldc, 0, n);
+        } else {
+            range(dotForm, tb, i1 - i0, k, alpha, a, aOff + (dotForm ? i0 * lda : i0), lda, null, b, bOff, ldb, beta, c,
+                    cOff + i0, ldc, 0, n);
+        }
+    }
+
+    /**
+     * Rows [i0, i1) of Aᵀ (A stored k×m) as a packed (i1 − i0)×k matrix in this thread's buffer, V rows at a
+     * time: one gather of A's row l across V columns, stored as one vector. Scalar copies ran at some 1.4 ns
+     * per element here whatever the order (the strided side maps onto few L1 sets), four times the gather's
+     * cost, and for W_zᵀ·Ū at batch 16 took longer than the product.
+     */
+    private static float[] transposed(float[] a, int aOff, int lda, int i0, int i1, int k) {
+        int rows = i1 - i0;
+        float[] ap = packBuffer(PACKED_A, rows * k);
+        int[] across = columnOffsets(lda);
+        int i = i0;
+        for (; i + V <= i1; i += V) {
+            int src = aOff + i * lda;
+            int dst = i - i0;
+            for (int l = 0; l < k; l++) {
+                FloatVector.fromArray(S, a, src + l, across, 0).intoArray(ap, dst + l * rows);
+            }
+        }
+        for (; i < i1; i++) {
+            int src = aOff + i * lda;
+            int dst = i - i0;
+            for (int l = 0; l < k; l++) {
+                ap[dst + l * rows] = a[src + l];
+            }
+        }
+        return ap;
+    }
+
+    /** {0, lda, 2·lda, …} for V lanes, in a per-thread array rewritten only when lda changes. */
+    private static int[] columnOffsets(int lda) {
+        int[] offsets = COLUMN_OFFSETS.get();
+        if (offsets[V - 1] != (V - 1) * lda || V == 1) {
+            for (int lane = 0; lane < V; lane++) {
+                offsets[lane] = lane * lda;
+            }
+        }
+        return offsets;
     }
 
     /**
      * Columns [j0, j1) of C on the calling thread. {@code dotForm}: A is stored k×m and enters transposed, B is
-     * not transposed; otherwise op(A) is stored m×k (as given, or packed).
+     * not transposed; otherwise op(A) is stored m×k (as given, or packed). {@code panels}: op(A)'s full 4V-row
+     * blocks as {@link #packPanels} lays them out, or null.
      */
     static void range(boolean dotForm, boolean tb, int m, int k, float alpha, float[] a, int aOff, int lda,
-                      float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc, int j0, int j1) {
+                      float[] panels, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc, int j0,
+                      int j1) {
         if (alpha == 0 || k == 0) {
             scaleColumns(beta, c, cOff, ldc, m, j0, j1);
             return;
@@ -85,7 +183,11 @@ final class GemmF32 {
         } else {
             int bRs = tb ? ldb : 1;
             int bCs = tb ? 1 : ldb;
-            axpyColumns(m, k, alpha, beta, a, aOff, lda, b, bOff, bRs, bCs, c, cOff, ldc, j0, j1);
+            if (panels != null) {
+                packedColumns(m, k, alpha, beta, panels, a, aOff, lda, b, bOff, bRs, bCs, c, cOff, ldc, j0, j1);
+            } else {
+                axpyColumns(m, k, alpha, beta, a, aOff, lda, b, bOff, bRs, bCs, c, cOff, ldc, j0, j1);
+            }
         }
     }
 
@@ -127,40 +229,84 @@ final class GemmF32 {
         }
     }
 
-    /** One panel of the inner dimension over columns [j0, j1) of C; {@code accumulate}: add into C. */
-    private static void axpyPanel(int m, int k, float alpha, boolean accumulate, float[] a, int aOff, int lda, float[] b,
-                                  int bOff, int bRs, int bCs, float[] c, int cOff, int ldc, int j0, int j1) {
-        int j = j0;
-        for (; j + 6 <= j1; j += 6) {
-            int bo = bOff + j * bCs;
-            int co = cOff + j * ldc;
-            int i = 0;
-            for (; i + 4 * V <= m; i += 4 * V) {
-                block4x6(k, alpha, accumulate, a, aOff + i, lda, b, bo, bRs, bCs, c, co + i, ldc);
-            }
-            for (int jj = 0; jj < 6; jj++) {
-                columnEdge(i, m, k, alpha, accumulate, a, aOff, lda, b, bo + jj * bCs, bRs, c, co + jj * ldc);
-            }
+    /**
+     * As {@link #axpyColumns}, with op(A)'s full 4V-row blocks packed (GotoBLAS's order): per panel of
+     * {@link #PACKED_K_PANEL} and chunk of {@link #PACKED_COLUMN_CHUNK} columns, each packed block (in L1)
+     * runs over every column of the chunk (B's slice in L2). Every element of C sums its products
+     * in the order of the inner index within a panel (panels are shorter than unpacked ones, so the last bits
+     * may differ from the unpacked path, never from one call to the next).
+     */
+    private static void packedColumns(int m, int k, float alpha, float beta, float[] panels, float[] a, int aOff,
+                                      int lda, float[] b, int bOff, int bRs, int bCs, float[] c, int cOff, int ldc,
+                                      int j0, int j1) {
+        if (beta != 0 && beta != 1) {
+            scaleColumns(beta, c, cOff, ldc, m, j0, j1);
         }
-        if (j + 4 <= j1) {
-            int bo = bOff + j * bCs;
-            int co = cOff + j * ldc;
-            int i = 0;
-            for (; i + 4 * V <= m; i += 4 * V) {
-                block4x4(k, alpha, accumulate, a, aOff + i, lda, b, bo, bRs, bCs, c, co + i, ldc);
+        int mb = m / (4 * V) * (4 * V);
+        for (int p0 = 0; p0 < k; p0 += PACKED_K_PANEL) {
+            int kc = Math.min(PACKED_K_PANEL, k - p0);
+            boolean accumulate = beta != 0 || p0 > 0;
+            for (int jc = j0; jc < j1; jc += PACKED_COLUMN_CHUNK) {
+                int jEnd = Math.min(j1, jc + PACKED_COLUMN_CHUNK);
+                for (int i = 0; i < mb; i += 4 * V) {
+                    blockRow(kc, alpha, accumulate, panels, (i / (4 * V) * k + p0) * 4 * V, 4 * V, b,
+                            bOff + p0 * bRs, bRs, bCs, c, cOff + i, ldc, jc, jEnd);
+                }
+                if (mb < m) {
+                    axpyPanel(m, kc, alpha, accumulate, mb, a, aOff + p0 * lda, lda, b, bOff + p0 * bRs, bRs, bCs,
+                            c, cOff, ldc, jc, jEnd);
+                }
             }
-            for (int jj = 0; jj < 4; jj++) {
-                columnEdge(i, m, k, alpha, accumulate, a, aOff, lda, b, bo + jj * bCs, bRs, c, co + jj * ldc);
-            }
-            j += 4;
-        }
-        for (; j < j1; j++) {
-            columnEdge(0, m, k, alpha, accumulate, a, aOff, lda, b, bOff + j * bCs, bRs, c, cOff + j * ldc);
         }
     }
 
     /**
-     * One 4V×6 block of C: C[i.., j..] (+)= Σ_l op(A)[i.., l]·(α·op(B)[l, j..]), 24 accumulators in registers.
+     * One 4V-row block of op(A) (at {@code ao}, leading dimension {@code lda}: 4V when packed) times columns
+     * [j0, j1) of op(B), into rows from {@code co} of C: blocks of 6 columns, one of 4, then single columns.
+     */
+    private static void blockRow(int k, float alpha, boolean accumulate, float[] a, int ao, int lda, float[] b,
+                                 int bOff, int bRs, int bCs, float[] c, int co, int ldc, int j0, int j1) {
+        int j = j0;
+        for (; j + 6 <= j1; j += 6) {
+            block4x6(k, alpha, accumulate, a, ao, lda, b, bOff + j * bCs, bRs, bCs, c, co + j * ldc, ldc);
+        }
+        if (j + 4 <= j1) {
+            block4x4(k, alpha, accumulate, a, ao, lda, b, bOff + j * bCs, bRs, bCs, c, co + j * ldc, ldc);
+            j += 4;
+        }
+        for (; j < j1; j++) {
+            column2(k, alpha, accumulate, a, ao, lda, b, bOff + j * bCs, bRs, c, co + j * ldc);
+            column2(k, alpha, accumulate, a, ao + 2 * V, lda, b, bOff + j * bCs, bRs, c, co + j * ldc + 2 * V);
+        }
+    }
+
+    /** One panel of the inner dimension over columns [j0, j1) of C; {@code accumulate}: add into C. */
+    private static void axpyPanel(int m, int k, float alpha, boolean accumulate, float[] a, int aOff, int lda, float[] b,
+                                  int bOff, int bRs, int bCs, float[] c, int cOff, int ldc, int j0, int j1) {
+        axpyPanel(m, k, alpha, accumulate, 0, a, aOff, lda, b, bOff, bRs, bCs, c, cOff, ldc, j0, j1);
+    }
+
+    /**
+     * Rows [i0, m) of one panel over columns [j0, j1) of C. Row blocks are the outer loop, so a block of A is
+     * read from memory once and from cache for every further column of C (this path serves narrow C).
+     */
+    private static void axpyPanel(int m, int k, float alpha, boolean accumulate, int i0, float[] a, int aOff, int lda,
+                                  float[] b, int bOff, int bRs, int bCs, float[] c, int cOff, int ldc, int j0, int j1) {
+        int i = i0;
+        for (; i + 4 * V <= m; i += 4 * V) {
+            blockRow(k, alpha, accumulate, a, aOff + i, lda, b, bOff, bRs, bCs, c, cOff + i, ldc, j0, j1);
+        }
+        if (i < m) {
+            for (int j = j0; j < j1; j++) {
+                columnEdge(i, m, k, alpha, accumulate, a, aOff, lda, b, bOff + j * bCs, bRs, c, cOff + j * ldc);
+            }
+        }
+    }
+
+    /**
+     * One 4V×6 block of C: C[i.., j..] (+)= α·Σ_l op(A)[i.., l]·op(B)[l, j..], 24 accumulators in registers.
+     * α is applied once at the end: scaling every broadcast of B cost a scalar multiply on the inner loop's
+     * critical path (6 per 24 FMAs), and B's entries are broadcast straight from memory instead.
      * Kept in a method of its own, with no vector crossing its boundary: C2 then compiles it whole, where
      * inlined into a larger method it ran out of inlining budget and boxed every accumulator (6 MB per
      * 256×256·256×4096 product).
@@ -198,62 +344,89 @@ final class GemmF32 {
             FloatVector x2 = FloatVector.fromArray(S, a, al + 2 * V);
             FloatVector x3 = FloatVector.fromArray(S, a, al + 3 * V);
             int bl = bo + l * bRs;
-            FloatVector w0 = FloatVector.broadcast(S, alpha * b[bl + 0 * bCs]);
+            FloatVector w0 = FloatVector.broadcast(S, b[bl + 0 * bCs]);
             s00 = x0.fma(w0, s00);
             s01 = x1.fma(w0, s01);
             s02 = x2.fma(w0, s02);
             s03 = x3.fma(w0, s03);
-            FloatVector w1 = FloatVector.broadcast(S, alpha * b[bl + 1 * bCs]);
+            FloatVector w1 = FloatVector.broadcast(S, b[bl + 1 * bCs]);
             s10 = x0.fma(w1, s10);
             s11 = x1.fma(w1, s11);
             s12 = x2.fma(w1, s12);
             s13 = x3.fma(w1, s13);
-            FloatVector w2 = FloatVector.broadcast(S, alpha * b[bl + 2 * bCs]);
+            FloatVector w2 = FloatVector.broadcast(S, b[bl + 2 * bCs]);
             s20 = x0.fma(w2, s20);
             s21 = x1.fma(w2, s21);
             s22 = x2.fma(w2, s22);
             s23 = x3.fma(w2, s23);
-            FloatVector w3 = FloatVector.broadcast(S, alpha * b[bl + 3 * bCs]);
+            FloatVector w3 = FloatVector.broadcast(S, b[bl + 3 * bCs]);
             s30 = x0.fma(w3, s30);
             s31 = x1.fma(w3, s31);
             s32 = x2.fma(w3, s32);
             s33 = x3.fma(w3, s33);
-            FloatVector w4 = FloatVector.broadcast(S, alpha * b[bl + 4 * bCs]);
+            FloatVector w4 = FloatVector.broadcast(S, b[bl + 4 * bCs]);
             s40 = x0.fma(w4, s40);
             s41 = x1.fma(w4, s41);
             s42 = x2.fma(w4, s42);
             s43 = x3.fma(w4, s43);
-            FloatVector w5 = FloatVector.broadcast(S, alpha * b[bl + 5 * bCs]);
+            FloatVector w5 = FloatVector.broadcast(S, b[bl + 5 * bCs]);
             s50 = x0.fma(w5, s50);
             s51 = x1.fma(w5, s51);
             s52 = x2.fma(w5, s52);
             s53 = x3.fma(w5, s53);
         }
+        FloatVector va = FloatVector.broadcast(S, alpha);
         if (accumulate) {
-            s00 = s00.add(FloatVector.fromArray(S, c, co + 0 * ldc));
-            s01 = s01.add(FloatVector.fromArray(S, c, co + 0 * ldc + 1 * V));
-            s02 = s02.add(FloatVector.fromArray(S, c, co + 0 * ldc + 2 * V));
-            s03 = s03.add(FloatVector.fromArray(S, c, co + 0 * ldc + 3 * V));
-            s10 = s10.add(FloatVector.fromArray(S, c, co + 1 * ldc));
-            s11 = s11.add(FloatVector.fromArray(S, c, co + 1 * ldc + 1 * V));
-            s12 = s12.add(FloatVector.fromArray(S, c, co + 1 * ldc + 2 * V));
-            s13 = s13.add(FloatVector.fromArray(S, c, co + 1 * ldc + 3 * V));
-            s20 = s20.add(FloatVector.fromArray(S, c, co + 2 * ldc));
-            s21 = s21.add(FloatVector.fromArray(S, c, co + 2 * ldc + 1 * V));
-            s22 = s22.add(FloatVector.fromArray(S, c, co + 2 * ldc + 2 * V));
-            s23 = s23.add(FloatVector.fromArray(S, c, co + 2 * ldc + 3 * V));
-            s30 = s30.add(FloatVector.fromArray(S, c, co + 3 * ldc));
-            s31 = s31.add(FloatVector.fromArray(S, c, co + 3 * ldc + 1 * V));
-            s32 = s32.add(FloatVector.fromArray(S, c, co + 3 * ldc + 2 * V));
-            s33 = s33.add(FloatVector.fromArray(S, c, co + 3 * ldc + 3 * V));
-            s40 = s40.add(FloatVector.fromArray(S, c, co + 4 * ldc));
-            s41 = s41.add(FloatVector.fromArray(S, c, co + 4 * ldc + 1 * V));
-            s42 = s42.add(FloatVector.fromArray(S, c, co + 4 * ldc + 2 * V));
-            s43 = s43.add(FloatVector.fromArray(S, c, co + 4 * ldc + 3 * V));
-            s50 = s50.add(FloatVector.fromArray(S, c, co + 5 * ldc));
-            s51 = s51.add(FloatVector.fromArray(S, c, co + 5 * ldc + 1 * V));
-            s52 = s52.add(FloatVector.fromArray(S, c, co + 5 * ldc + 2 * V));
-            s53 = s53.add(FloatVector.fromArray(S, c, co + 5 * ldc + 3 * V));
+            s00 = s00.fma(va, FloatVector.fromArray(S, c, co + 0 * ldc));
+            s01 = s01.fma(va, FloatVector.fromArray(S, c, co + 0 * ldc + 1 * V));
+            s02 = s02.fma(va, FloatVector.fromArray(S, c, co + 0 * ldc + 2 * V));
+            s03 = s03.fma(va, FloatVector.fromArray(S, c, co + 0 * ldc + 3 * V));
+            s10 = s10.fma(va, FloatVector.fromArray(S, c, co + 1 * ldc));
+            s11 = s11.fma(va, FloatVector.fromArray(S, c, co + 1 * ldc + 1 * V));
+            s12 = s12.fma(va, FloatVector.fromArray(S, c, co + 1 * ldc + 2 * V));
+            s13 = s13.fma(va, FloatVector.fromArray(S, c, co + 1 * ldc + 3 * V));
+            s20 = s20.fma(va, FloatVector.fromArray(S, c, co + 2 * ldc));
+            s21 = s21.fma(va, FloatVector.fromArray(S, c, co + 2 * ldc + 1 * V));
+            s22 = s22.fma(va, FloatVector.fromArray(S, c, co + 2 * ldc + 2 * V));
+            s23 = s23.fma(va, FloatVector.fromArray(S, c, co + 2 * ldc + 3 * V));
+            s30 = s30.fma(va, FloatVector.fromArray(S, c, co + 3 * ldc));
+            s31 = s31.fma(va, FloatVector.fromArray(S, c, co + 3 * ldc + 1 * V));
+            s32 = s32.fma(va, FloatVector.fromArray(S, c, co + 3 * ldc + 2 * V));
+            s33 = s33.fma(va, FloatVector.fromArray(S, c, co + 3 * ldc + 3 * V));
+            s40 = s40.fma(va, FloatVector.fromArray(S, c, co + 4 * ldc));
+            s41 = s41.fma(va, FloatVector.fromArray(S, c, co + 4 * ldc + 1 * V));
+            s42 = s42.fma(va, FloatVector.fromArray(S, c, co + 4 * ldc + 2 * V));
+            s43 = s43.fma(va, FloatVector.fromArray(S, c, co + 4 * ldc + 3 * V));
+            s50 = s50.fma(va, FloatVector.fromArray(S, c, co + 5 * ldc));
+            s51 = s51.fma(va, FloatVector.fromArray(S, c, co + 5 * ldc + 1 * V));
+            s52 = s52.fma(va, FloatVector.fromArray(S, c, co + 5 * ldc + 2 * V));
+            s53 = s53.fma(va, FloatVector.fromArray(S, c, co + 5 * ldc + 3 * V));
+        } else if (alpha != 1) {
+            FloatVector zero = FloatVector.zero(S); // α·s + 0 turns a −0 product into +0, as an accumulator would
+            s00 = s00.fma(va, zero);
+            s01 = s01.fma(va, zero);
+            s02 = s02.fma(va, zero);
+            s03 = s03.fma(va, zero);
+            s10 = s10.fma(va, zero);
+            s11 = s11.fma(va, zero);
+            s12 = s12.fma(va, zero);
+            s13 = s13.fma(va, zero);
+            s20 = s20.fma(va, zero);
+            s21 = s21.fma(va, zero);
+            s22 = s22.fma(va, zero);
+            s23 = s23.fma(va, zero);
+            s30 = s30.fma(va, zero);
+            s31 = s31.fma(va, zero);
+            s32 = s32.fma(va, zero);
+            s33 = s33.fma(va, zero);
+            s40 = s40.fma(va, zero);
+            s41 = s41.fma(va, zero);
+            s42 = s42.fma(va, zero);
+            s43 = s43.fma(va, zero);
+            s50 = s50.fma(va, zero);
+            s51 = s51.fma(va, zero);
+            s52 = s52.fma(va, zero);
+            s53 = s53.fma(va, zero);
         }
         s00.intoArray(c, co + 0 * ldc);
         s01.intoArray(c, co + 0 * ldc + 1 * V);
@@ -307,44 +480,63 @@ final class GemmF32 {
             FloatVector x2 = FloatVector.fromArray(S, a, al + 2 * V);
             FloatVector x3 = FloatVector.fromArray(S, a, al + 3 * V);
             int bl = bo + l * bRs;
-            FloatVector w0 = FloatVector.broadcast(S, alpha * b[bl + 0 * bCs]);
+            FloatVector w0 = FloatVector.broadcast(S, b[bl + 0 * bCs]);
             s00 = x0.fma(w0, s00);
             s01 = x1.fma(w0, s01);
             s02 = x2.fma(w0, s02);
             s03 = x3.fma(w0, s03);
-            FloatVector w1 = FloatVector.broadcast(S, alpha * b[bl + 1 * bCs]);
+            FloatVector w1 = FloatVector.broadcast(S, b[bl + 1 * bCs]);
             s10 = x0.fma(w1, s10);
             s11 = x1.fma(w1, s11);
             s12 = x2.fma(w1, s12);
             s13 = x3.fma(w1, s13);
-            FloatVector w2 = FloatVector.broadcast(S, alpha * b[bl + 2 * bCs]);
+            FloatVector w2 = FloatVector.broadcast(S, b[bl + 2 * bCs]);
             s20 = x0.fma(w2, s20);
             s21 = x1.fma(w2, s21);
             s22 = x2.fma(w2, s22);
             s23 = x3.fma(w2, s23);
-            FloatVector w3 = FloatVector.broadcast(S, alpha * b[bl + 3 * bCs]);
+            FloatVector w3 = FloatVector.broadcast(S, b[bl + 3 * bCs]);
             s30 = x0.fma(w3, s30);
             s31 = x1.fma(w3, s31);
             s32 = x2.fma(w3, s32);
             s33 = x3.fma(w3, s33);
         }
+        FloatVector va = FloatVector.broadcast(S, alpha);
         if (accumulate) {
-            s00 = s00.add(FloatVector.fromArray(S, c, co + 0 * ldc));
-            s01 = s01.add(FloatVector.fromArray(S, c, co + 0 * ldc + 1 * V));
-            s02 = s02.add(FloatVector.fromArray(S, c, co + 0 * ldc + 2 * V));
-            s03 = s03.add(FloatVector.fromArray(S, c, co + 0 * ldc + 3 * V));
-            s10 = s10.add(FloatVector.fromArray(S, c, co + 1 * ldc));
-            s11 = s11.add(FloatVector.fromArray(S, c, co + 1 * ldc + 1 * V));
-            s12 = s12.add(FloatVector.fromArray(S, c, co + 1 * ldc + 2 * V));
-            s13 = s13.add(FloatVector.fromArray(S, c, co + 1 * ldc + 3 * V));
-            s20 = s20.add(FloatVector.fromArray(S, c, co + 2 * ldc));
-            s21 = s21.add(FloatVector.fromArray(S, c, co + 2 * ldc + 1 * V));
-            s22 = s22.add(FloatVector.fromArray(S, c, co + 2 * ldc + 2 * V));
-            s23 = s23.add(FloatVector.fromArray(S, c, co + 2 * ldc + 3 * V));
-            s30 = s30.add(FloatVector.fromArray(S, c, co + 3 * ldc));
-            s31 = s31.add(FloatVector.fromArray(S, c, co + 3 * ldc + 1 * V));
-            s32 = s32.add(FloatVector.fromArray(S, c, co + 3 * ldc + 2 * V));
-            s33 = s33.add(FloatVector.fromArray(S, c, co + 3 * ldc + 3 * V));
+            s00 = s00.fma(va, FloatVector.fromArray(S, c, co + 0 * ldc));
+            s01 = s01.fma(va, FloatVector.fromArray(S, c, co + 0 * ldc + 1 * V));
+            s02 = s02.fma(va, FloatVector.fromArray(S, c, co + 0 * ldc + 2 * V));
+            s03 = s03.fma(va, FloatVector.fromArray(S, c, co + 0 * ldc + 3 * V));
+            s10 = s10.fma(va, FloatVector.fromArray(S, c, co + 1 * ldc));
+            s11 = s11.fma(va, FloatVector.fromArray(S, c, co + 1 * ldc + 1 * V));
+            s12 = s12.fma(va, FloatVector.fromArray(S, c, co + 1 * ldc + 2 * V));
+            s13 = s13.fma(va, FloatVector.fromArray(S, c, co + 1 * ldc + 3 * V));
+            s20 = s20.fma(va, FloatVector.fromArray(S, c, co + 2 * ldc));
+            s21 = s21.fma(va, FloatVector.fromArray(S, c, co + 2 * ldc + 1 * V));
+            s22 = s22.fma(va, FloatVector.fromArray(S, c, co + 2 * ldc + 2 * V));
+            s23 = s23.fma(va, FloatVector.fromArray(S, c, co + 2 * ldc + 3 * V));
+            s30 = s30.fma(va, FloatVector.fromArray(S, c, co + 3 * ldc));
+            s31 = s31.fma(va, FloatVector.fromArray(S, c, co + 3 * ldc + 1 * V));
+            s32 = s32.fma(va, FloatVector.fromArray(S, c, co + 3 * ldc + 2 * V));
+            s33 = s33.fma(va, FloatVector.fromArray(S, c, co + 3 * ldc + 3 * V));
+        } else if (alpha != 1) {
+            FloatVector zero = FloatVector.zero(S); // α·s + 0 turns a −0 product into +0, as an accumulator would
+            s00 = s00.fma(va, zero);
+            s01 = s01.fma(va, zero);
+            s02 = s02.fma(va, zero);
+            s03 = s03.fma(va, zero);
+            s10 = s10.fma(va, zero);
+            s11 = s11.fma(va, zero);
+            s12 = s12.fma(va, zero);
+            s13 = s13.fma(va, zero);
+            s20 = s20.fma(va, zero);
+            s21 = s21.fma(va, zero);
+            s22 = s22.fma(va, zero);
+            s23 = s23.fma(va, zero);
+            s30 = s30.fma(va, zero);
+            s31 = s31.fma(va, zero);
+            s32 = s32.fma(va, zero);
+            s33 = s33.fma(va, zero);
         }
         s00.intoArray(c, co + 0 * ldc);
         s01.intoArray(c, co + 0 * ldc + 1 * V);
@@ -389,13 +581,18 @@ final class GemmF32 {
         FloatVector s1 = FloatVector.zero(S);
         for (int l = 0; l < k; l++) {
             int al = ao + l * lda;
-            FloatVector w = FloatVector.broadcast(S, alpha * b[bo + l * bRs]);
+            FloatVector w = FloatVector.broadcast(S, b[bo + l * bRs]);
             s0 = FloatVector.fromArray(S, a, al).fma(w, s0);
             s1 = FloatVector.fromArray(S, a, al + V).fma(w, s1);
         }
+        FloatVector va = FloatVector.broadcast(S, alpha);
         if (accumulate) {
-            s0 = s0.add(FloatVector.fromArray(S, c, co));
-            s1 = s1.add(FloatVector.fromArray(S, c, co + V));
+            s0 = s0.fma(va, FloatVector.fromArray(S, c, co));
+            s1 = s1.fma(va, FloatVector.fromArray(S, c, co + V));
+        } else if (alpha != 1) {
+            FloatVector zero = FloatVector.zero(S); // α·s + 0 turns a −0 product into +0, as an accumulator would
+            s0 = s0.fma(va, zero);
+            s1 = s1.fma(va, zero);
         }
         s0.intoArray(c, co);
         s1.intoArray(c, co + V);
@@ -405,10 +602,14 @@ final class GemmF32 {
                                 int bRs, float[] c, int co) {
         FloatVector s0 = FloatVector.zero(S);
         for (int l = 0; l < k; l++) {
-            s0 = FloatVector.fromArray(S, a, ao + l * lda).fma(FloatVector.broadcast(S, alpha * b[bo + l * bRs]), s0);
+            s0 = FloatVector.fromArray(S, a, ao + l * lda).fma(FloatVector.broadcast(S, b[bo + l * bRs]), s0);
         }
+        FloatVector va = FloatVector.broadcast(S, alpha);
         if (accumulate) {
-            s0 = s0.add(FloatVector.fromArray(S, c, co));
+            s0 = s0.fma(va, FloatVector.fromArray(S, c, co));
+        } else if (alpha != 1) {
+            FloatVector zero = FloatVector.zero(S); // α·s + 0 turns a −0 product into +0, as an accumulator would
+            s0 = s0.fma(va, zero);
         }
         s0.intoArray(c, co);
     }
@@ -418,65 +619,74 @@ final class GemmF32 {
         return beta == 0 ? product + 0f : Math.fma(beta, old, product);
     }
 
-    /** C[i, j] += α·⟨A[:, i], B[:, j]⟩ (A stored k×m), 2×2 dot products at a time. */
+    /**
+     * C[i, j] ← α·⟨A[:, i], B[:, j]⟩ (+ β·C) (A stored k×m), 2×2 dot products at a time. Pairs of A's columns
+     * are the outer loop: each is read once and meets every column of B, which for the few columns this form
+     * serves stays in L1. With C's columns outer, all of A streamed again for every pair of them (for W_zᵀ·Ū
+     * at batch 16, 2 MB from L3 per layer).
+     */
     private static void dotColumns(int m, int k, float alpha, float beta, float[] a, int aOff, int lda, float[] b, int bOff,
                                    int ldb, float[] c, int cOff, int ldc, int j0, int j1) {
-        int j = j0;
-        for (; j + 2 <= j1; j += 2) {
-            int bj0 = bOff + j * ldb;
-            int bj1 = bj0 + ldb;
-            int cj0 = cOff + j * ldc;
-            int cj1 = cj0 + ldc;
-            int i = 0;
-            for (; i + 2 <= m; i += 2) {
-                int ai0 = aOff + i * lda;
-                int ai1 = ai0 + lda;
-                FloatVector s00 = FloatVector.zero(S);
-                FloatVector s01 = FloatVector.zero(S);
-                FloatVector s10 = FloatVector.zero(S);
-                FloatVector s11 = FloatVector.zero(S);
-                int l = 0;
-                for (; l + V <= k; l += V) {
-                    FloatVector x0 = FloatVector.fromArray(S, a, ai0 + l);
-                    FloatVector x1 = FloatVector.fromArray(S, a, ai1 + l);
-                    FloatVector y0 = FloatVector.fromArray(S, b, bj0 + l);
-                    FloatVector y1 = FloatVector.fromArray(S, b, bj1 + l);
-                    s00 = x0.fma(y0, s00);
-                    s01 = x0.fma(y1, s01);
-                    s10 = x1.fma(y0, s10);
-                    s11 = x1.fma(y1, s11);
-                }
-                float t00 = sumLanes(s00);
-                float t01 = sumLanes(s01);
-                float t10 = sumLanes(s10);
-                float t11 = sumLanes(s11);
-                for (; l < k; l++) {
-                    float x0 = a[ai0 + l];
-                    float x1 = a[ai1 + l];
-                    float y0 = b[bj0 + l];
-                    float y1 = b[bj1 + l];
-                    t00 = Math.fma(x0, y0, t00);
-                    t01 = Math.fma(x0, y1, t01);
-                    t10 = Math.fma(x1, y0, t10);
-                    t11 = Math.fma(x1, y1, t11);
-                }
-                c[cj0 + i] = combine(alpha * t00, beta, c[cj0 + i]);
-                c[cj1 + i] = combine(alpha * t01, beta, c[cj1 + i]);
-                c[cj0 + i + 1] = combine(alpha * t10, beta, c[cj0 + i + 1]);
-                c[cj1 + i + 1] = combine(alpha * t11, beta, c[cj1 + i + 1]);
+        int i = 0;
+        for (; i + 2 <= m; i += 2) {
+            int ai0 = aOff + i * lda;
+            int j = j0;
+            for (; j + 2 <= j1; j += 2) {
+                dot2x2(k, alpha, beta, a, ai0, lda, b, bOff + j * ldb, ldb, c, cOff + j * ldc + i, ldc);
             }
-            for (; i < m; i++) {
-                c[cj0 + i] = combine(alpha * dot(k, a, aOff + i * lda, b, bj0), beta, c[cj0 + i]);
-                c[cj1 + i] = combine(alpha * dot(k, a, aOff + i * lda, b, bj1), beta, c[cj1 + i]);
+            for (; j < j1; j++) {
+                int bj = bOff + j * ldb;
+                int cj = cOff + j * ldc + i;
+                c[cj] = combine(alpha * dot(k, a, ai0, b, bj), beta, c[cj]);
+                c[cj + 1] = combine(alpha * dot(k, a, ai0 + lda, b, bj), beta, c[cj + 1]);
             }
         }
-        for (; j < j1; j++) {
-            int bj = bOff + j * ldb;
-            int cj = cOff + j * ldc;
-            for (int i = 0; i < m; i++) {
-                c[cj + i] = combine(alpha * dot(k, a, aOff + i * lda, b, bj), beta, c[cj + i]);
+        for (; i < m; i++) {
+            for (int j = j0; j < j1; j++) {
+                int cj = cOff + j * ldc + i;
+                c[cj] = combine(alpha * dot(k, a, aOff + i * lda, b, bOff + j * ldb), beta, c[cj]);
             }
         }
+    }
+
+    /** C[i..i+2, j..j+2] (C at {@code co}) from A's columns at {@code ai0} and the next, B's at {@code bj0}. */
+    private static void dot2x2(int k, float alpha, float beta, float[] a, int ai0, int lda, float[] b, int bj0, int ldb,
+                               float[] c, int co, int ldc) {
+        int ai1 = ai0 + lda;
+        int bj1 = bj0 + ldb;
+        FloatVector s00 = FloatVector.zero(S);
+        FloatVector s01 = FloatVector.zero(S);
+        FloatVector s10 = FloatVector.zero(S);
+        FloatVector s11 = FloatVector.zero(S);
+        int l = 0;
+        for (; l + V <= k; l += V) {
+            FloatVector x0 = FloatVector.fromArray(S, a, ai0 + l);
+            FloatVector x1 = FloatVector.fromArray(S, a, ai1 + l);
+            FloatVector y0 = FloatVector.fromArray(S, b, bj0 + l);
+            FloatVector y1 = FloatVector.fromArray(S, b, bj1 + l);
+            s00 = x0.fma(y0, s00);
+            s01 = x0.fma(y1, s01);
+            s10 = x1.fma(y0, s10);
+            s11 = x1.fma(y1, s11);
+        }
+        float t00 = sumLanes(s00);
+        float t01 = sumLanes(s01);
+        float t10 = sumLanes(s10);
+        float t11 = sumLanes(s11);
+        for (; l < k; l++) {
+            float x0 = a[ai0 + l];
+            float x1 = a[ai1 + l];
+            float y0 = b[bj0 + l];
+            float y1 = b[bj1 + l];
+            t00 = Math.fma(x0, y0, t00);
+            t01 = Math.fma(x0, y1, t01);
+            t10 = Math.fma(x1, y0, t10);
+            t11 = Math.fma(x1, y1, t11);
+        }
+        c[co] = combine(alpha * t00, beta, c[co]);
+        c[co + ldc] = combine(alpha * t01, beta, c[co + ldc]);
+        c[co + 1] = combine(alpha * t10, beta, c[co + 1]);
+        c[co + ldc + 1] = combine(alpha * t11, beta, c[co + ldc + 1]);
     }
 
     /**
