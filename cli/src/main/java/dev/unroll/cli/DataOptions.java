@@ -26,9 +26,9 @@ public final class DataOptions {
             description = "the dictionary for .npy signals: shape (n, m) (column convention) or (m, n) (rows are atoms)")
     Path dictionary;
 
-    @Option(names = "--samples", paramLabel = "N", defaultValue = "10000",
-            description = "signals a generator draws (default: ${DEFAULT-VALUE})")
-    int samples;
+    @Option(names = "--samples", paramLabel = "N",
+            description = "signals a generator draws (default: 10000 to train, 1000 to evaluate)")
+    Integer samples;
 
     @Option(names = "--atoms", paramLabel = "M", defaultValue = "256",
             description = "atoms m of a generated dictionary (default: ${DEFAULT-VALUE})")
@@ -49,9 +49,7 @@ public final class DataOptions {
 
     /** The training set: the dictionary and all the signals. */
     CodingData trainingSet(long seed) throws IOException {
-        if (samples < 1) {
-            throw new UsageException("--samples must be ≥ 1, but is " + samples);
-        }
+        int samples = count(10_000);
         return switch (data) {
             case "simulated" -> Generators.simulated(samples, atoms, dim, samples, seed);
             case "digits" -> Generators.digits(atoms, samples, 0, seed);
@@ -71,6 +69,7 @@ public final class DataOptions {
      * digits ({@code digits}; D must be the digits dictionary of this seed), or a file.
      */
     HostMatrix testSignals(HostMatrix d, long seed) throws IOException {
+        int samples = count(1_000);
         return switch (data) {
             case "simulated" -> Generators.signalsFor(d, samples, seed);
             case "digits" -> {
@@ -90,6 +89,14 @@ public final class DataOptions {
                 yield x;
             }
         };
+    }
+
+    private int count(int fallback) {
+        int n = samples == null ? fallback : samples;
+        if (n < 1) {
+            throw new UsageException("--samples must be ≥ 1, but is " + n);
+        }
+        return n;
     }
 
     private HostMatrix dictionaryFor(int n) throws IOException {

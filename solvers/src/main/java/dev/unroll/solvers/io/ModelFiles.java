@@ -64,7 +64,7 @@ public final class ModelFiles {
         meta.put("lambda", Double.toString(p.lambda()));
         meta.put("dtype", dtype.name());
         meta.put("dictionary_sha256", checksum(d));
-        meta.put("convention", "column: D is n×m, codes z = ST(... ) are m-vectors; W_coupled and Wx are m×n");
+        meta.put("convention", "column: D is n×m (n signal dimension, m atoms); Wz is m×m, Wx and W_coupled are m×n");
         Safetensors.write(file, tensors, meta);
     }
 
