@@ -584,12 +584,8 @@ public final class Backend implements AutoCloseable {
         List<Matrix> p = params.all();
         List<Matrix> g = grads.all();
         if (state.optimizer() instanceof Optimizer.Adam adam) {
-            List<Matrix> m = state.firstMoment().all();
-            List<Matrix> v = state.secondMoment().all();
-            for (int i = 0; i < p.size(); i++) {
-                kernels.adamStep(p.get(i), g.get(i), m.get(i), v.get(i), state.learningRate(), adam.beta1(),
-                        adam.beta2(), adam.epsilon(), step);
-            }
+            kernels.adamStepAll(p, g, state.firstMoment().all(), state.secondMoment().all(), state.learningRate(),
+                    adam.beta1(), adam.beta2(), adam.epsilon(), step);
         } else {
             for (int i = 0; i < p.size(); i++) {
                 kernels.axpy(-state.learningRate(), g.get(i), p.get(i));

@@ -1,7 +1,9 @@
 package dev.unroll.cpu;
 
 import dev.unroll.engine.DType;
+import dev.unroll.engine.Matrix;
 
+import java.util.List;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
@@ -12,6 +14,8 @@ import java.util.concurrent.ConcurrentSkipListMap;
 final class Blas {
     /** Work of one Adam element in multiply-add equivalents (a square root and a division), for the split. */
     private static final int ADAM_COST = 8;
+    /** Elements per part of a parameter set's Adam step: a whole number of vectors at every width. */
+    private static final int ADAM_GRAIN = 64;
 
     private final Workers workers;
 
@@ -191,6 +195,78 @@ final class Blas {
         workers.forRange(p.cols(), 1, work, (j0, j1) ->
                 adamColumns(p.columns(j0, j1), g.columns(j0, j1), m.columns(j0, j1), v.columns(j0, j1), lr, beta1,
                         beta2, eps, step));
+    }
+
+    /**
+     * One Adam step over a whole parameter set, its matrices taken as one run of elements cut into one
+     * contiguous part per worker. A 20-layer LISTA has 60 parameter matrices: one split per matrix paid a
+     * fork and a join each and left the smaller ones (W_x, θ: a fifth of the elements) to one core. Matrices
+     * that are not packed (views with a gap between columns) go one by one through {@link #adam}.
+     */
+    void adamAll(List<Matrix> p, List<Matrix> g, List<Matrix> m, List<Matrix> v, double lr, double beta1, double beta2,
+                 double eps, long step) {
+        long total = 0;
+        boolean packed = true;
+        for (int i = 0; i < p.size(); i++) {
+            total += p.get(i).size();
+            packed &= packed(p.get(i)) && packed(g.get(i)) && packed(m.get(i)) && packed(v.get(i));
+        }
+        if (!packed || total > Integer.MAX_VALUE - ADAM_GRAIN) {
+            for (int i = 0; i < p.size(); i++) {
+                adam(Mat.of(p.get(i)), Mat.of(g.get(i)), Mat.of(m.get(i)), Mat.of(v.get(i)), lr, beta1, beta2, eps, step);
+            }
+            return;
+        }
+        int n = (int) total;
+        long work = total * ADAM_COST;
+        if (!workers.splits(n, ADAM_GRAIN, work)) {
+            adamElements(p, g, m, v, 0, n, lr, beta1, beta2, eps, step);
+            return;
+        }
+        workers.forRange(n, ADAM_GRAIN, work, (from, to) -> adamElements(p, g, m, v, from, to, lr, beta1, beta2, eps, step));
+    }
+
+    private static boolean packed(Matrix x) {
+        return x.ld() == x.rows() || x.cols() <= 1;
+    }
+
+    /** Elements [from, to) of the set, counted through its matrices in order. */
+    private static void adamElements(List<Matrix> p, List<Matrix> g, List<Matrix> m, List<Matrix> v, int from, int to,
+                                     double lr, double beta1, double beta2, double eps, long step) {
+        int start = 0;
+        for (int i = 0; i < p.size() && start < to; i++) {
+            Matrix pi = p.get(i);
+            int len = (int) pi.size();
+            int s = Math.max(from, start);
+            int e = Math.min(to, start + len);
+            if (s < e) {
+                adamRun(pi, g.get(i), m.get(i), v.get(i), s - start, e - s, lr, beta1, beta2, eps, step);
+            }
+            start += len;
+        }
+    }
+
+    private static void adamRun(Matrix p, Matrix g, Matrix m, Matrix v, int first, int len, double lr, double beta1,
+                                double beta2, double eps, long step) {
+        if (p.dtype() == DType.F32) {
+            ElementwiseF32.adamRun(f32(p), offset(p) + first, f32(g), offset(g) + first, f32(m), offset(m) + first,
+                    f32(v), offset(v) + first, len, lr, beta1, beta2, eps, step);
+        } else {
+            ElementwiseF64.adamRun(f64(p), offset(p) + first, f64(g), offset(g) + first, f64(m), offset(m) + first,
+                    f64(v), offset(v) + first, len, lr, beta1, beta2, eps, step);
+        }
+    }
+
+    private static int offset(Matrix x) {
+        return (int) x.offset();
+    }
+
+    private static float[] f32(Matrix x) {
+        return ((VecBuffer.F32) x.storage()).data;
+    }
+
+    private static double[] f64(Matrix x) {
+        return ((VecBuffer.F64) x.storage()).data;
     }
 
     private static void adamColumns(Mat p, Mat g, Mat m, Mat v, double lr, double beta1, double beta2, double eps,

@@ -375,6 +375,19 @@ final class ElementwiseF32 {
 
     /** One Adam step, PyTorch's form, in the matrix's precision. */
     static void adam(Mat p, Mat g, Mat mm, Mat vv, double lr, double beta1, double beta2, double eps, long step) {
+        for (int j = 0; j < p.cols(); j++) {
+            adamRun(p.f(), p.off() + j * p.ld(), g.f(), g.off() + j * g.ld(), mm.f(), mm.off() + j * mm.ld(), vv.f(),
+                    vv.off() + j * vv.ld(), p.rows(), lr, beta1, beta2, eps, step);
+        }
+    }
+
+    /**
+     * One Adam step over {@code len} consecutive elements of p, g, m and v from the given offsets. The vector
+     * body and the scalar tail round the same operations in the same order (no fused multiply-add), so an
+     * element's new value does not depend on where a run starts: a set may be cut anywhere among threads.
+     */
+    static void adamRun(float[] pa, int pb, float[] ga, int gb, float[] ma, int mb, float[] va, int vb, int len,
+                        double lr, double beta1, double beta2, double eps, long step) {
         double bias1 = 1 - Math.pow(beta1, step);
         double bias2 = 1 - Math.pow(beta2, step);
         float b1 = (float) beta1;
@@ -384,34 +397,23 @@ final class ElementwiseF32 {
         float stepSize = (float) (lr / bias1);
         float invSqrtBias2 = (float) (1 / Math.sqrt(bias2));
         float e = (float) eps;
-        float[] pa = p.f();
-        float[] ga = g.f();
-        float[] ma = mm.f();
-        float[] va = vv.f();
-        int rows = p.rows();
-        for (int j = 0; j < p.cols(); j++) {
-            int pb = p.off() + j * p.ld();
-            int gb = g.off() + j * g.ld();
-            int mb = mm.off() + j * mm.ld();
-            int vb = vv.off() + j * vv.ld();
-            int i = 0;
-            for (; i + V <= rows; i += V) {
-                FloatVector gv = FloatVector.fromArray(S, ga, gb + i);
-                FloatVector mv = FloatVector.fromArray(S, ma, mb + i).mul(b1).add(gv.mul(c1));
-                FloatVector v2 = FloatVector.fromArray(S, va, vb + i).mul(b2).add(gv.mul(gv).mul(c2));
-                mv.intoArray(ma, mb + i);
-                v2.intoArray(va, vb + i);
-                FloatVector denom = v2.sqrt().mul(invSqrtBias2).add(e);
-                FloatVector.fromArray(S, pa, pb + i).sub(mv.mul(stepSize).div(denom)).intoArray(pa, pb + i);
-            }
-            for (; i < rows; i++) {
-                float gv = ga[gb + i];
-                float mv = b1 * ma[mb + i] + c1 * gv;
-                float v2 = b2 * va[vb + i] + c2 * gv * gv;
-                ma[mb + i] = mv;
-                va[vb + i] = v2;
-                pa[pb + i] -= stepSize * mv / ((float) Math.sqrt(v2) * invSqrtBias2 + e);
-            }
+        int i = 0;
+        for (; i + V <= len; i += V) {
+            FloatVector gv = FloatVector.fromArray(S, ga, gb + i);
+            FloatVector mv = FloatVector.fromArray(S, ma, mb + i).mul(b1).add(gv.mul(c1));
+            FloatVector v2 = FloatVector.fromArray(S, va, vb + i).mul(b2).add(gv.mul(gv).mul(c2));
+            mv.intoArray(ma, mb + i);
+            v2.intoArray(va, vb + i);
+            FloatVector denom = v2.sqrt().mul(invSqrtBias2).add(e);
+            FloatVector.fromArray(S, pa, pb + i).sub(mv.mul(stepSize).div(denom)).intoArray(pa, pb + i);
+        }
+        for (; i < len; i++) {
+            float gv = ga[gb + i];
+            float mv = ma[mb + i] * b1 + gv * c1;
+            float v2 = va[vb + i] * b2 + gv * gv * c2;
+            ma[mb + i] = mv;
+            va[vb + i] = v2;
+            pa[pb + i] -= mv * stepSize / ((float) Math.sqrt(v2) * invSqrtBias2 + e);
         }
     }
 }

@@ -375,6 +375,19 @@ final class ElementwiseF64 {
 
     /** One Adam step, PyTorch's form, in the matrix's precision. */
     static void adam(Mat p, Mat g, Mat mm, Mat vv, double lr, double beta1, double beta2, double eps, long step) {
+        for (int j = 0; j < p.cols(); j++) {
+            adamRun(p.d(), p.off() + j * p.ld(), g.d(), g.off() + j * g.ld(), mm.d(), mm.off() + j * mm.ld(), vv.d(),
+                    vv.off() + j * vv.ld(), p.rows(), lr, beta1, beta2, eps, step);
+        }
+    }
+
+    /**
+     * One Adam step over {@code len} consecutive elements of p, g, m and v from the given offsets. The vector
+     * body and the scalar tail round the same operations in the same order (no fused multiply-add), so an
+     * element's new value does not depend on where a run starts: a set may be cut anywhere among threads.
+     */
+    static void adamRun(double[] pa, int pb, double[] ga, int gb, double[] ma, int mb, double[] va, int vb, int len,
+                        double lr, double beta1, double beta2, double eps, long step) {
         double bias1 = 1 - Math.pow(beta1, step);
         double bias2 = 1 - Math.pow(beta2, step);
         double b1 = beta1;
@@ -384,34 +397,23 @@ final class ElementwiseF64 {
         double stepSize = (lr / bias1);
         double invSqrtBias2 = (1 / Math.sqrt(bias2));
         double e = eps;
-        double[] pa = p.d();
-        double[] ga = g.d();
-        double[] ma = mm.d();
-        double[] va = vv.d();
-        int rows = p.rows();
-        for (int j = 0; j < p.cols(); j++) {
-            int pb = p.off() + j * p.ld();
-            int gb = g.off() + j * g.ld();
-            int mb = mm.off() + j * mm.ld();
-            int vb = vv.off() + j * vv.ld();
-            int i = 0;
-            for (; i + V <= rows; i += V) {
-                DoubleVector gv = DoubleVector.fromArray(S, ga, gb + i);
-                DoubleVector mv = DoubleVector.fromArray(S, ma, mb + i).mul(b1).add(gv.mul(c1));
-                DoubleVector v2 = DoubleVector.fromArray(S, va, vb + i).mul(b2).add(gv.mul(gv).mul(c2));
-                mv.intoArray(ma, mb + i);
-                v2.intoArray(va, vb + i);
-                DoubleVector denom = v2.sqrt().mul(invSqrtBias2).add(e);
-                DoubleVector.fromArray(S, pa, pb + i).sub(mv.mul(stepSize).div(denom)).intoArray(pa, pb + i);
-            }
-            for (; i < rows; i++) {
-                double gv = ga[gb + i];
-                double mv = b1 * ma[mb + i] + c1 * gv;
-                double v2 = b2 * va[vb + i] + c2 * gv * gv;
-                ma[mb + i] = mv;
-                va[vb + i] = v2;
-                pa[pb + i] -= stepSize * mv / (Math.sqrt(v2) * invSqrtBias2 + e);
-            }
+        int i = 0;
+        for (; i + V <= len; i += V) {
+            DoubleVector gv = DoubleVector.fromArray(S, ga, gb + i);
+            DoubleVector mv = DoubleVector.fromArray(S, ma, mb + i).mul(b1).add(gv.mul(c1));
+            DoubleVector v2 = DoubleVector.fromArray(S, va, vb + i).mul(b2).add(gv.mul(gv).mul(c2));
+            mv.intoArray(ma, mb + i);
+            v2.intoArray(va, vb + i);
+            DoubleVector denom = v2.sqrt().mul(invSqrtBias2).add(e);
+            DoubleVector.fromArray(S, pa, pb + i).sub(mv.mul(stepSize).div(denom)).intoArray(pa, pb + i);
+        }
+        for (; i < len; i++) {
+            double gv = ga[gb + i];
+            double mv = ma[mb + i] * b1 + gv * c1;
+            double v2 = va[vb + i] * b2 + gv * gv * c2;
+            ma[mb + i] = mv;
+            va[vb + i] = v2;
+            pa[pb + i] -= mv * stepSize / (Math.sqrt(v2) * invSqrtBias2 + e);
         }
     }
 }

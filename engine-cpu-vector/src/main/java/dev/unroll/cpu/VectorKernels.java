@@ -12,6 +12,7 @@ import dev.unroll.engine.spi.Storage;
 
 import java.lang.foreign.MemorySegment;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -180,6 +181,12 @@ final class VectorKernels implements BackendKernels {
     public void adamStep(Matrix param, Matrix grad, Matrix m, Matrix v, double lr, double beta1, double beta2,
                          double epsilon, long step) {
         blas.adam(Mat.of(param), Mat.of(grad), Mat.of(m), Mat.of(v), lr, beta1, beta2, epsilon, step);
+    }
+
+    @Override
+    public void adamStepAll(List<Matrix> params, List<Matrix> grads, List<Matrix> m, List<Matrix> v, double lr,
+                            double beta1, double beta2, double epsilon, long step) {
+        blas.adamAll(params, grads, m, v, lr, beta1, beta2, epsilon, step);
     }
 
     @Override

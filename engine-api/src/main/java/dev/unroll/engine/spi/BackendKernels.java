@@ -8,6 +8,7 @@ import dev.unroll.engine.Transpose;
 import dev.unroll.engine.UnrolledModel;
 
 import java.lang.foreign.MemorySegment;
+import java.util.List;
 
 /**
  * The kernels a backend implements. The front door ({@link dev.unroll.engine.Backend}) has already checked
@@ -106,6 +107,19 @@ public interface BackendKernels extends AutoCloseable {
      */
     void adamStep(Matrix param, Matrix grad, Matrix m, Matrix v, double lr, double beta1, double beta2,
                   double epsilon, long step);
+
+    /**
+     * One Adam step on every parameter of a set: {@link #adamStep} on {@code params[i]}, {@code grads[i]},
+     * {@code m[i]}, {@code v[i]} for each i (four lists of equal length, matching shapes). The default does
+     * exactly that; a backend may instead run the whole set as one operation, e.g. one split across its
+     * threads instead of one per matrix (a 20-layer LISTA has 60 parameter matrices, most too small to split).
+     */
+    default void adamStepAll(List<Matrix> params, List<Matrix> grads, List<Matrix> m, List<Matrix> v, double lr,
+                             double beta1, double beta2, double epsilon, long step) {
+        for (int i = 0; i < params.size(); i++) {
+            adamStep(params.get(i), grads.get(i), m.get(i), v.get(i), lr, beta1, beta2, epsilon, step);
+        }
+    }
 
     /** {@code y ← a·x + y}. */
     void axpy(double a, Matrix x, Matrix y);
