@@ -1,14 +1,17 @@
 package dev.unroll.cpu;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The backend's own thread pool ({@code unroll.threads} workers, the calling thread included) and the one way
- * kernels use it: split a range of independent columns into contiguous parts.
+ * kernels use it: split a range of independent columns into contiguous chunks that the threads claim in
+ * turn. Claiming, rather than one fixed part per thread, keeps a split fast when another process takes a
+ * core away for a while (the machines this runs on are shared): the thread still running takes the chunks
+ * left. The chunks are fixed by the range alone, so which thread ran one never changes a result.
  */
 final class Workers implements AutoCloseable {
     /**
@@ -17,13 +20,29 @@ final class Workers implements AutoCloseable {
      * batch 16 (products of 2^18) ran 1.7× slower on two threads than on one with a threshold of 2^16.
      */
     private static final long MIN_PARALLEL_WORK = 1L << 19;
+    /** Chunks per thread of a split: enough for the threads to even out, few enough to cost nothing. */
+    private static final int CHUNKS_PER_THREAD = 4;
 
     private final int threads;
     private final ForkJoinPool pool;
+    /** One reusable task per helper thread: a split allocates nothing. */
+    private final Helper[] helpers;
+    /** Held by the split in progress; a second caller meanwhile runs its range alone. */
+    private final AtomicBoolean busy = new AtomicBoolean();
+    private final AtomicInteger nextChunk = new AtomicInteger();
+    // The split in progress, written before the helpers are started (which publishes them to the helpers).
+    private Range body;
+    private int end;
+    private int chunk;
+    private int chunks;
 
     Workers(int threads) {
         this.threads = threads;
         this.pool = threads > 1 ? new ForkJoinPool(threads - 1) : null;
+        this.helpers = new Helper[Math.max(0, threads - 1)];
+        for (int h = 0; h < helpers.length; h++) {
+            helpers[h] = new Helper();
+        }
     }
 
     int threads() {
@@ -36,26 +55,53 @@ final class Workers implements AutoCloseable {
     }
 
     /**
-     * Runs {@code body} over [0, n) in up to {@link #threads()} parts of a multiple of {@code grain} each, or on
-     * the calling thread alone when {@code work} (multiply-adds) is small.
+     * Runs {@code body} over [0, n) in chunks of a multiple of {@code grain} each, on up to {@link #threads()}
+     * threads, or on the calling thread alone when {@code work} (multiply-adds) is small.
      */
     void forRange(int n, int grain, long work, Range body) {
-        if (!splits(n, grain, work)) {
+        if (!splits(n, grain, work) || !busy.compareAndSet(false, true)) {
             body.run(0, n);
             return;
         }
-        int parts = Math.min(threads, (n + grain - 1) / grain);
-        int chunk = (n + parts - 1) / parts;
-        chunk = (chunk + grain - 1) / grain * grain;
-        List<ForkJoinTask<?>> tasks = new ArrayList<>(parts);
-        for (int from = chunk; from < n; from += chunk) {
-            int f = from;
-            int t = Math.min(n, from + chunk);
-            tasks.add(pool.submit(() -> body.run(f, t)));
+        int started = 0;
+        try {
+            int units = (n + grain - 1) / grain;
+            int wanted = Math.min(units, threads * CHUNKS_PER_THREAD);
+            this.chunk = (units + wanted - 1) / wanted * grain;
+            this.chunks = (n + chunk - 1) / chunk;
+            this.end = n;
+            this.body = body;
+            nextChunk.set(0);
+            int count = Math.min(helpers.length, chunks - 1);
+            for (; started < count; started++) {
+                helpers[started].reinitialize();
+                pool.execute(helpers[started]);
+            }
+            runChunks();
+        } finally {
+            // Every helper is done with this split before the next one may reuse the fields.
+            RuntimeException failure = null;
+            for (int h = 0; h < started; h++) {
+                helpers[h].quietlyJoin();
+                if (failure == null && helpers[h].getException() instanceof RuntimeException e) {
+                    failure = e;
+                }
+            }
+            this.body = null;
+            busy.set(false);
+            if (failure != null) {
+                throw failure;
+            }
         }
-        body.run(0, Math.min(n, chunk));
-        for (ForkJoinTask<?> task : tasks) {
-            task.join();
+    }
+
+    /** Claims and runs chunks of the split in progress until none is left. */
+    private void runChunks() {
+        Range b = body;
+        int c;
+        while ((c = nextChunk.getAndIncrement()) < chunks) {
+            int from = c * chunk;
+            b.run(from, Math.min(end, from + chunk));
         }
     }
 
@@ -76,6 +122,14 @@ final class Workers implements AutoCloseable {
     public void close() {
         if (pool != null) {
             pool.shutdownNow();
+        }
+    }
+
+    /** A helper thread's share of a split: the chunks it claims. */
+    private final class Helper extends RecursiveAction {
+        @Override
+        protected void compute() {
+            runChunks();
         }
     }
 }
