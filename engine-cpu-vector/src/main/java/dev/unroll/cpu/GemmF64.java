@@ -37,6 +37,8 @@ final class GemmF64 {
 
     /** Per-thread buffer for a transposed A, grown on demand: steady-state products allocate nothing. */
     private static final ThreadLocal<double[]> PACKED_A = ThreadLocal.withInitial(() -> new double[0]);
+    /** Per-thread arguments of a split product. */
+    private static final ThreadLocal<Split> SPLIT = ThreadLocal.withInitial(Split::new);
     /** Per-thread gather offsets for {@link #transposed}. */
     private static final ThreadLocal<int[]> COLUMN_OFFSETS = ThreadLocal.withInitial(() -> new int[V]);
     /** Per-thread buffer for op(A) packed in 4V-row blocks, grown on demand. */
@@ -89,8 +91,13 @@ final class GemmF64 {
             // Narrow C: each worker takes half of op(A)'s rows (and reads, or transposes, only those), where a
             // split of a few columns would leave both workers reading all of A, in unequal parts (12 and 4
             // columns at 16).
-            workers.forRange(m, 4 * V, work, (i0, i1) ->
-                    rows(dotForm, transposeA, tb, i0, i1, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc));
+            Split split = SPLIT.get().set(true, dotForm, transposeA, tb, m, n, k, alpha, a, aOff, lda, null, b, bOff, ldb,
+                    beta, c, cOff, ldc);
+            try {
+                workers.forRange(m, 4 * V, work, split);
+            } finally {
+                split.clear();
+            }
             return;
         }
         double[] ap = a;
@@ -110,8 +117,82 @@ final class GemmF64 {
             range(dotForm, tb, m, k, alpha, pa, paOff, paLd, panels, b, bOff, ldb, beta, c, cOff, ldc, 0, n);
             return;
         }
-        workers.forRange(n, COLUMN_BLOCK, work, (j0, j1) ->
-                range(dotForm, tb, m, k, alpha, pa, paOff, paLd, panels, b, bOff, ldb, beta, c, cOff, ldc, j0, j1));
+        Split split = SPLIT.get().set(false, dotForm, false, tb, m, n, k, alpha, pa, paOff, paLd, panels, b, bOff, ldb,
+                beta, c, cOff, ldc);
+        try {
+            workers.forRange(n, COLUMN_BLOCK, work, split);
+        } finally {
+            split.clear();
+        }
+    }
+
+    /**
+     * The arguments of one product split across the workers, in a per-thread object reused from call to call
+     * (a capturing lambda cost an allocation per split product). {@code byRows}: the range is rows of C
+     * ({@link #rows}), else columns ({@link #range}).
+     */
+    private static final class Split implements Workers.Range {
+        private boolean byRows;
+        private boolean dotForm;
+        private boolean transposeA;
+        private boolean tb;
+        private int m;
+        private int n;
+        private int k;
+        private double alpha;
+        private double[] a;
+        private int aOff;
+        private int lda;
+        private double[] panels;
+        private double[] b;
+        private int bOff;
+        private int ldb;
+        private double beta;
+        private double[] c;
+        private int cOff;
+        private int ldc;
+
+        Split set(boolean byRows, boolean dotForm, boolean transposeA, boolean tb, int m, int n, int k, double alpha,
+                  double[] a, int aOff, int lda, double[] panels, double[] b, int bOff, int ldb, double beta, double[] c,
+                  int cOff, int ldc) {
+            this.byRows = byRows;
+            this.dotForm = dotForm;
+            this.transposeA = transposeA;
+            this.tb = tb;
+            this.m = m;
+            this.n = n;
+            this.k = k;
+            this.alpha = alpha;
+            this.a = a;
+            this.aOff = aOff;
+            this.lda = lda;
+            this.panels = panels;
+            this.b = b;
+            this.bOff = bOff;
+            this.ldb = ldb;
+            this.beta = beta;
+            this.c = c;
+            this.cOff = cOff;
+            this.ldc = ldc;
+            return this;
+        }
+
+        /** Drops the array references, so a finished product does not keep the caller's matrices reachable. */
+        void clear() {
+            a = null;
+            panels = null;
+            b = null;
+            c = null;
+        }
+
+        @Override
+        public void run(int from, int to) {
+            if (byRows) {
+                rows(dotForm, transposeA, tb, from, to, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            } else {
+                range(dotForm, tb, m, k, alpha, a, aOff, lda, panels, b, bOff, ldb, beta, c, cOff, ldc, from, to);
+            }
+        }
     }
 
     /** Rows [i0, i1) of C, all its n columns, on the calling thread (transposing those rows of op(A) if asked). */
