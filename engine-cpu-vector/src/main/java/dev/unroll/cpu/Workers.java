@@ -80,17 +80,20 @@ final class Workers implements AutoCloseable {
             runChunks();
         } finally {
             // Every helper is done with this split before the next one may reuse the fields.
-            RuntimeException failure = null;
+            Throwable failure = null;
             for (int h = 0; h < started; h++) {
                 helpers[h].quietlyJoin();
-                if (failure == null && helpers[h].getException() instanceof RuntimeException e) {
-                    failure = e;
+                if (failure == null) {
+                    failure = helpers[h].getException();
                 }
             }
             this.body = null;
             busy.set(false);
-            if (failure != null) {
-                throw failure;
+            if (failure instanceof RuntimeException e) {
+                throw e;
+            }
+            if (failure instanceof Error e) {
+                throw e;
             }
         }
     }
