@@ -4,7 +4,6 @@ import dev.unroll.engine.DType;
 import dev.unroll.engine.Matrix;
 
 import java.util.List;
-import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * The vectorized kernels over {@link Mat}s, dispatched on the precision: {@link GemmF32}/{@link GemmF64} for
@@ -16,6 +15,9 @@ final class Blas {
     private static final int ADAM_COST = 8;
     /** Elements per part of a parameter set's Adam step: a whole number of vectors at every width. */
     private static final int ADAM_GRAIN = 64;
+
+    /** Per-thread partial row sums of a split {@link #maskedGradient}, reused from call to call. */
+    private static final ThreadLocal<double[][]> PARTIAL_SUMS = ThreadLocal.withInitial(() -> new double[0][0]);
 
     private final Workers workers;
 
@@ -80,17 +82,33 @@ final class Blas {
             maskedColumns(u, tau, g, ubar, rowSignSums);
             return;
         }
-        ConcurrentSkipListMap<Integer, double[]> parts = new ConcurrentSkipListMap<>();
-        workers.forRange(u.cols(), 1, work, (j0, j1) -> {
-            double[] part = new double[rowSignSums.length];
-            maskedColumns(u.columns(j0, j1), tau, g.columns(j0, j1), ubar.columns(j0, j1), part);
-            parts.put(j0, part);
-        });
-        for (double[] part : parts.values()) {
-            for (int i = 0; i < part.length; i++) {
+        // One partial sum per chunk, added in chunk order afterwards; the chunks are
+        // fixed by the column count, so the sum never depends on which thread ran which chunk.
+        int chunk = workers.chunkSize(u.cols(), 1);
+        int chunks = (u.cols() + chunk - 1) / chunk;
+        double[][] parts = partialSums(chunks, rowSignSums.length);
+        for (int c = 0; c < chunks; c++) {
+            // All zeroed first: a split that runs on the caller alone (pool busy) fills only the first.
+            java.util.Arrays.fill(parts[c], 0, rowSignSums.length, 0);
+        }
+        workers.forRange(u.cols(), 1, work, (j0, j1) ->
+                maskedColumns(u.columns(j0, j1), tau, g.columns(j0, j1), ubar.columns(j0, j1), parts[j0 / chunk]));
+        for (int c = 0; c < chunks; c++) {
+            double[] part = parts[c];
+            for (int i = 0; i < rowSignSums.length; i++) {
                 rowSignSums[i] += part[i];
             }
         }
+    }
+
+    /** The calling thread's per-chunk partial sums, at least {@code chunks} arrays of {@code length}. */
+    private static double[][] partialSums(int chunks, int length) {
+        double[][] parts = PARTIAL_SUMS.get();
+        if (parts.length < chunks || parts[0].length < length) {
+            parts = new double[Math.max(chunks, parts.length)][Math.max(length, parts.length == 0 ? 0 : parts[0].length)];
+            PARTIAL_SUMS.set(parts);
+        }
+        return parts;
     }
 
     private static void maskedColumns(Mat u, double[] tau, Mat g, Mat ubar, double[] rowSignSums) {

@@ -65,9 +65,7 @@ final class Workers implements AutoCloseable {
         }
         int started = 0;
         try {
-            int units = (n + grain - 1) / grain;
-            int wanted = Math.min(units, threads * CHUNKS_PER_THREAD);
-            this.chunk = (units + wanted - 1) / wanted * grain;
+            this.chunk = chunkSize(n, grain);
             this.chunks = (n + chunk - 1) / chunk;
             this.end = n;
             this.body = body;
@@ -96,6 +94,16 @@ final class Workers implements AutoCloseable {
                 throw e;
             }
         }
+    }
+
+    /**
+     * The length of the chunks a split of [0, n) into multiples of {@code grain} uses (the last may be
+     * shorter): a body can tell its chunk's number from its start, {@code from / chunkSize}.
+     */
+    int chunkSize(int n, int grain) {
+        int units = (n + grain - 1) / grain;
+        int wanted = Math.max(1, Math.min(units, threads * CHUNKS_PER_THREAD));
+        return (units + wanted - 1) / wanted * grain;
     }
 
     /** Claims and runs chunks of the split in progress until none is left. */
