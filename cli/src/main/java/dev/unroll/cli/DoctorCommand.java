@@ -75,13 +75,19 @@ public final class DoctorCommand implements Callable<Integer> {
         return false;
     }
 
+    /** Whether {@code python3} on the PATH or Debian's {@code /usr/bin/python3} (the peers' interpreter) runs it. */
     private static boolean python(String statement) {
-        try {
-            Process p = new ProcessBuilder("python3", "-c", statement).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (Exception e) {
-            return false;
+        for (String python : new String[]{"python3", "/usr/bin/python3"}) {
+            try {
+                Process p = new ProcessBuilder(python, "-c", statement).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                if (p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0) {
+                    return true;
+                }
+            } catch (Exception e) {
+                // not installed under this name: try the next
+            }
         }
+        return false;
     }
 }
