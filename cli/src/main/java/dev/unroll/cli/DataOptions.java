@@ -59,7 +59,7 @@ public final class DataOptions {
                     throw new UsageException("signals from a file need their dictionary: add --dictionary D.npy "
                             + "(shape (n, m) or (m, n))");
                 }
-                yield new CodingData(dictionaryFor(x.rows()), x, x.cols(), data);
+                yield new CodingData(dictionary(dictionary, x.rows()), x, x.cols(), data);
             }
         };
     }
@@ -99,10 +99,14 @@ public final class DataOptions {
         return n;
     }
 
-    private HostMatrix dictionaryFor(int n) throws IOException {
-        NpyArray a = Npy.read(requireFile(dictionary, "--dictionary"));
+    /**
+     * The dictionary in {@code file} for signals of dimension {@code n}: a 2-D {@code .npy} of shape (n, m)
+     * (column convention) or (m, n) (rows are atoms, ADOPTY's), returned as n×m.
+     */
+    static HostMatrix dictionary(Path file, int n) throws IOException {
+        NpyArray a = Npy.read(requireFile(file, "--dictionary"));
         if (a.rank() != 2) {
-            throw new UsageException("--dictionary " + dictionary + " has shape " + java.util.Arrays.toString(a.shape())
+            throw new UsageException("--dictionary " + file + " has shape " + java.util.Arrays.toString(a.shape())
                     + "; expected a 2-D array (n, m) or (m, n) with n = " + n);
         }
         HostMatrix d = new HostMatrix(a.rows(), a.cols(), a.toColumnMajor());
@@ -112,7 +116,7 @@ public final class DataOptions {
         if (d.cols() == n) {
             return d.transpose();
         }
-        throw new UsageException("--dictionary " + dictionary + " is " + d.rows() + "×" + d.cols()
+        throw new UsageException("--dictionary " + file + " is " + d.rows() + "×" + d.cols()
                 + " but the signals have dimension n = " + n + "; one side of D must be n");
     }
 

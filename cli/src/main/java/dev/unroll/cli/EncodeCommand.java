@@ -6,8 +6,6 @@ import dev.unroll.solvers.HostMatrix;
 import dev.unroll.solvers.LassoProblem;
 import dev.unroll.solvers.io.CodeWriter;
 import dev.unroll.solvers.io.ModelFiles;
-import dev.unroll.solvers.io.Npy;
-import dev.unroll.solvers.io.NpyArray;
 import dev.unroll.solvers.io.SignalReader;
 import dev.unroll.solvers.iterative.Stopping;
 import dev.unroll.solvers.service.Batching;
@@ -82,7 +80,7 @@ public final class EncodeCommand implements Callable<Integer> {
                 if (dictionary == null || lambda == null) {
                     throw new UsageException("--solver needs --dictionary D.npy and --lambda λ");
                 }
-                HostMatrix d = loadDictionary(reader.dimension());
+                HostMatrix d = DataOptions.dictionary(dictionary, reader.dimension());
                 try (LassoProblem p = LassoProblem.create(be, engine.dtype, d, lambda);
                      Solver s = switch (solver) {
                          case "ista" -> Solver.ista(p, new Stopping(maxIterations, tolerance), batching);
@@ -109,18 +107,5 @@ public final class EncodeCommand implements Callable<Integer> {
                 w.append(s.encode(reader.next(batch)));
             }
         });
-    }
-
-    private HostMatrix loadDictionary(int n) throws java.io.IOException {
-        NpyArray a = Npy.read(DataOptions.requireFile(dictionary, "--dictionary"));
-        HostMatrix d = new HostMatrix(a.rows(), a.cols(), a.toColumnMajor());
-        if (a.rank() == 2 && d.rows() == n) {
-            return d;
-        }
-        if (a.rank() == 2 && d.cols() == n) {
-            return d.transpose();
-        }
-        throw new UsageException("--dictionary " + dictionary + " has shape " + java.util.Arrays.toString(a.shape())
-                + " but the signals have dimension n = " + n + "; give D as (n, m) or (m, n)");
     }
 }

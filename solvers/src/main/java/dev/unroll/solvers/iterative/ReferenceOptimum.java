@@ -15,32 +15,13 @@ public final class ReferenceOptimum {
     /**
      * F* of the batch {@code x}, by ADOPTY's protocol: ISTA, {@code stop_on_no_decrease(1e-13)}.
      *
-     * @param maxIterations 1000 in the network comparison (Fig 6), 3000 for the OISTA figure
+     * @param maxIterations the iteration cap (1000 in the network comparison, Fig 6)
      */
     public static Optimum ista(LassoProblem problem, Matrix x, int maxIterations) {
         Matrix z = problem.zeroCodes(x.cols());
         try (Ista ista = new Ista(problem, x.cols())) {
             IterativeResult r = ista.solve(x, z, Stopping.reference(maxIterations));
             return new Optimum(r.finalCost(), z, r.iterations());
-        } catch (RuntimeException e) {
-            z.close();
-            throw e;
-        }
-    }
-
-    /**
-     * The optimum by FISTA until its objective stalls below 1e-13 (ADOPTY stops ISTA there; FISTA gets closer
-     * to the true minimum in the same number of iterations): for experiments that need F* to 1e-12.
-     */
-    public static Optimum fista(LassoProblem problem, Matrix x, int maxIterations) {
-        Matrix z = problem.zeroCodes(x.cols());
-        try (Fista fista = new Fista(problem, x.cols())) {
-            IterativeResult r = fista.solve(x, z, Stopping.after(maxIterations));
-            double best = Double.POSITIVE_INFINITY;
-            for (double c : r.costs()) {
-                best = Math.min(best, c);
-            }
-            return new Optimum(best, z, r.iterations());
         } catch (RuntimeException e) {
             z.close();
             throw e;
