@@ -153,9 +153,18 @@ jmh_rc=0
 [ -s "$RESULTS" ] || { echo "run.sh: JMH wrote no results (exit status $jmh_rc)" >&2; exit 1; }
 
 if [ "${UNROLL_BENCH_TORCH-1}" != 0 ] && [ -f "$PEER" ] && /usr/bin/python3 -c 'import torch' 2>/dev/null; then
-    # The peer's docstring gives its best environment here: OpenBLAS's AVX-512 kernels (unset the Haswell
-    # override), passive OpenMP waiting and tcmalloc (glibc malloc page-faults on large tensors).
-    env_args=(-u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_WAIT_POLICY=PASSIVE)
+    # The peer's best environment here: OpenBLAS's AVX-512 kernels, passive OpenMP waiting and tcmalloc
+    # (glibc malloc page-faults on large tensors).
+    # Debian's OpenBLAS 0.3.21 does not know recent CPUs and falls back to its SSE3 (Prescott) kernels when
+    # OPENBLAS_CORETYPE is unset: PyTorch then ran at a third of its speed. It gets the same kernels as the
+    # OpenBLAS peer.
+    env_args=(-u OPENBLAS_L2_SIZE OMP_WAIT_POLICY=PASSIVE)
+    torch_coretype=$(openblas_coretype)
+    if [ -n "$torch_coretype" ]; then
+        env_args+=(OPENBLAS_CORETYPE="$torch_coretype")
+    else
+        env_args=(-u OPENBLAS_CORETYPE "${env_args[@]}")
+    fi
     tcmalloc=/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4
     [ -f "$tcmalloc" ] && env_args+=("LD_PRELOAD=$tcmalloc")
     for dt in $torch_dtypes; do

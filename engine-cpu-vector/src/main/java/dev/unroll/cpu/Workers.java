@@ -1,36 +1,52 @@
 package dev.unroll.cpu;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinWorkerThread;
-import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * The backend's own thread pool ({@code unroll.threads} workers, the calling thread included) and the one way
- * kernels use it: split a range of independent columns into contiguous chunks that the threads claim in
+ * The backend's own threads ({@code unroll.threads} of them, the calling thread included) and the one way
+ * kernels use them: split a range of independent columns into contiguous chunks that the threads claim in
  * turn. Claiming, rather than one fixed part per thread, keeps a split fast when another process takes a
  * core away for a while (the machines this runs on are shared): the thread still running takes the chunks
  * left. The chunks are fixed by the range alone, so which thread ran one never changes a result.
+ *
+ * <p>The helper threads spin for {@link #SPIN_NANOS} after each split before they park, as OpenBLAS's and
+ * OpenMP's (active wait policy) threads do. A training step or a batch of encodings issues one split after
+ * another a few microseconds apart; waking a parked thread costs 5–20 µs on these machines, as much as a
+ * 256×64·64×256 product takes on one core, so with a pool that parked between splits (a
+ * {@code ForkJoinPool}) a split and join cost 9–15 µs; with a spinning helper it costs about 2 µs. An idle
+ * backend parks its helpers after that short while and costs nothing.
  */
 final class Workers implements AutoCloseable {
     /**
-     * Below this many multiply-adds a product runs on the calling thread alone. Handing work to another core
-     * and joining it costs some 10 µs here, as much as 2^19 multiply-adds take: a 20-layer SLISTA step at
-     * batch 16 (products of 2^18) ran 1.7× slower on two threads than on one with a threshold of 2^16.
+     * Below this many multiply-adds a product runs on the calling thread alone. A split and join with a
+     * spinning helper costs about 2 µs here (9–15 µs when the helper parked in between), and the product's
+     * half saved must beat it: at 2^18 (a 256×64·64×16 product, in a 20-layer SLISTA step at batch 16) two
+     * threads ran slower than one.
      */
     private static final long MIN_PARALLEL_WORK = 1L << 19;
     /** Chunks per thread of a split: enough for the threads to even out, few enough to cost nothing. */
     private static final int CHUNKS_PER_THREAD = 4;
+    /** How long a helper spins for the next split before it parks. */
+    static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
+    /** Spins of the caller waiting for its helpers before it yields its core (a helper may have lost its own). */
+    private static final int JOIN_SPINS_BEFORE_YIELD = 1 << 14;
 
     private final int threads;
-    private final ForkJoinPool pool;
-    /** One reusable task per helper thread: a split allocates nothing. */
     private final Helper[] helpers;
     /** Held by the split in progress; a second caller meanwhile runs its range alone. */
     private final AtomicBoolean busy = new AtomicBoolean();
     private final AtomicInteger nextChunk = new AtomicInteger();
-    // The split in progress, written before the helpers are started (which publishes them to the helpers).
+    /** Helpers still inside the split in progress. */
+    private final AtomicInteger running = new AtomicInteger();
+    /** Splits started so far: the ticket handed to each helper taking part in the next one. */
+    private long splits;
+    private volatile boolean closed;
+    /** The first failure a helper met in the split in progress. */
+    private volatile Throwable failure;
+    // The split in progress, written before the helpers are handed their tickets.
     private Range body;
     private int end;
     private int chunk;
@@ -38,10 +54,10 @@ final class Workers implements AutoCloseable {
 
     Workers(int threads) {
         this.threads = threads;
-        this.pool = threads > 1 ? new ForkJoinPool(threads - 1) : null;
         this.helpers = new Helper[Math.max(0, threads - 1)];
         for (int h = 0; h < helpers.length; h++) {
-            helpers[h] = new Helper();
+            helpers[h] = new Helper(this, h);
+            helpers[h].start();
         }
     }
 
@@ -63,35 +79,49 @@ final class Workers implements AutoCloseable {
             body.run(0, n);
             return;
         }
-        int started = 0;
         try {
             this.chunk = chunkSize(n, grain);
             this.chunks = (n + chunk - 1) / chunk;
             this.end = n;
             this.body = body;
-            nextChunk.set(0);
+            this.failure = null;
             int count = Math.min(helpers.length, chunks - 1);
-            for (; started < count; started++) {
-                helpers[started].reinitialize();
-                pool.execute(helpers[started]);
+            nextChunk.set(0);
+            running.set(count);
+            long ticket = ++splits;
+            for (int h = 0; h < count; h++) {
+                helpers[h].hand(ticket); // the volatile write publishes the fields above to that helper
             }
-            runChunks();
+            Throwable own = null;
+            try {
+                runChunks();
+            } catch (RuntimeException | Error e) {
+                own = e;
+                nextChunk.set(chunks); // the helpers stop claiming
+            }
+            awaitHelpers();
+            Throwable helperFailure = failure;
+            Throwable first = own != null ? own : helperFailure;
+            if (first instanceof RuntimeException e) {
+                throw e;
+            }
+            if (first instanceof Error e) {
+                throw e;
+            }
         } finally {
-            // Every helper is done with this split before the next one may reuse the fields.
-            Throwable failure = null;
-            for (int h = 0; h < started; h++) {
-                helpers[h].quietlyJoin();
-                if (failure == null) {
-                    failure = helpers[h].getException();
-                }
-            }
             this.body = null;
             busy.set(false);
-            if (failure instanceof RuntimeException e) {
-                throw e;
-            }
-            if (failure instanceof Error e) {
-                throw e;
+        }
+    }
+
+    /** Waits until every helper has left the split in progress: spinning, then yielding the core. */
+    private void awaitHelpers() {
+        int spins = 0;
+        while (running.get() != 0) {
+            if (++spins < JOIN_SPINS_BEFORE_YIELD) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
             }
         }
     }
@@ -121,26 +151,86 @@ final class Workers implements AutoCloseable {
      * first and run the serial case directly, so that they allocate no lambda for it.
      */
     boolean splits(int n, int grain, long work) {
-        return pool != null && n > grain && work >= MIN_PARALLEL_WORK && !onOwnWorker();
+        return helpers.length > 0 && n > grain && work >= MIN_PARALLEL_WORK && !onOwnHelper();
     }
 
-    /** Whether the caller is one of this pool's workers (a nested split would only queue behind itself). */
-    private boolean onOwnWorker() {
-        return Thread.currentThread() instanceof ForkJoinWorkerThread w && w.getPool() == pool;
+    /** Whether the caller is one of this pool's helpers (a nested split would wait on itself). */
+    private boolean onOwnHelper() {
+        return Thread.currentThread() instanceof Helper h && h.owner == this;
     }
 
+    /** Stops the helpers; a split in progress finishes first. */
     @Override
     public void close() {
-        if (pool != null) {
-            pool.shutdownNow();
+        closed = true;
+        for (Helper h : helpers) {
+            LockSupport.unpark(h);
         }
     }
 
-    /** A helper thread's share of a split: the chunks it claims. */
-    private final class Helper extends RecursiveAction {
+    /** One helper thread: waits for a split (spinning, then parked), runs its share of chunks, and waits again. */
+    private static final class Helper extends Thread {
+        private final Workers owner;
+                /** Set while parked, so that the caller unparks only a thread that needs it. */
+        private volatile boolean parked;
+        /** The split this helper is to take part in; a new value is its signal to start. */
+        private volatile long ticket;
+
+        Helper(Workers owner, int index) {
+            super("unroll-cpu-worker-" + (index + 1));
+            this.owner = owner;
+            setDaemon(true);
+        }
+
+        /** Hands this helper the split in progress. */
+        void hand(long split) {
+            ticket = split;
+            if (parked) {
+                LockSupport.unpark(this);
+            }
+        }
+
         @Override
-        protected void compute() {
-            runChunks();
+        public void run() {
+            long seen = 0;
+            while (true) {
+                seen = awaitSplit(seen);
+                if (owner.closed) {
+                    return;
+                }
+                try {
+                    owner.runChunks();
+                } catch (Throwable t) {
+                    if (owner.failure == null) {
+                        owner.failure = t;
+                    }
+                    owner.nextChunk.set(owner.chunks);
+                } finally {
+                    owner.running.decrementAndGet();
+                }
+            }
+        }
+
+        /** The next ticket after {@code seen}: spins up to {@link #SPIN_NANOS}, then parks until handed one. */
+        private long awaitSplit(long seen) {
+            long deadline = System.nanoTime() + SPIN_NANOS;
+            int spins = 0;
+            long g;
+            while ((g = ticket) == seen && !owner.closed) {
+                if ((++spins & 63) != 0 || System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                    continue;
+                }
+                parked = true;
+                // Re-checked after announcing the park: the caller writes the ticket and then reads `parked`,
+                // so either this read sees the new ticket or the caller unparks this thread.
+                if (ticket == seen && !owner.closed) {
+                    LockSupport.park(owner);
+                }
+                parked = false;
+                deadline = System.nanoTime() + SPIN_NANOS;
+            }
+            return g;
         }
     }
 }
