@@ -240,8 +240,10 @@ public final class Backend implements AutoCloseable {
         int each = count == 0 ? 0 : a.cols() / count;
         int inLen = transA.colsOf(a.rows(), each);
         int outLen = transA.rowsOf(a.rows(), each);
-        Checks.shape(x, inLen, count, "x", "one input vector per matrix, of length " + inLen + " for op(A_k) "
-                + outLen + "×" + inLen);
+        if (x.rows() != inLen || x.cols() != count) { // the message is built only when needed: no allocation per call
+            Checks.shape(x, inLen, count, "x", "one input vector per matrix, of length " + inLen + " for op(A_k) "
+                    + outLen + "×" + inLen);
+        }
         Checks.shape(y, outLen, count, "y", "one output vector per matrix");
         Checks.disjoint(y, "y", a, "A");
         Checks.disjoint(y, "y", x, "x");
@@ -513,11 +515,10 @@ public final class Backend implements AutoCloseable {
         optionalOutput(perSample, t, 1, batch, "perSample", "one value per sample");
         optionalOutput(gradZ, t, m, batch, "gradZ", "same shape as Z");
         optionalOutput(gradD, t, n, m, "gradD", "same shape as D");
-        for (Matrix out : new Matrix[]{perSample, gradZ, gradD}) {
-            for (Matrix in : new Matrix[]{d, x, z}) {
-                Checks.disjoint(out, "output", in, "input");
-            }
-        }
+        // Spelled out rather than looped over two arrays: the arrays were the call's only allocation.
+        disjointFromInputs(perSample, d, x, z);
+        disjointFromInputs(gradZ, d, x, z);
+        disjointFromInputs(gradD, d, x, z);
         return kernels.lassoObjective(d, x, z, lambda, perSample, gradZ, gradD);
     }
 
@@ -531,10 +532,10 @@ public final class Backend implements AutoCloseable {
         Checks.shape(target, z.rows(), z.cols(), "target codes Z*", "same shape as Z");
         optionalOutput(perSample, z.dtype(), 1, z.cols(), "perSample", "one value per sample");
         optionalOutput(gradZ, z.dtype(), z.rows(), z.cols(), "gradZ", "same shape as Z");
-        for (Matrix out : new Matrix[]{perSample, gradZ}) {
-            Checks.disjoint(out, "output", z, "Z");
-            Checks.disjoint(out, "output", target, "Z*");
-        }
+        Checks.disjoint(perSample, "output", z, "Z");
+        Checks.disjoint(perSample, "output", target, "Z*");
+        Checks.disjoint(gradZ, "output", z, "Z");
+        Checks.disjoint(gradZ, "output", target, "Z*");
         return kernels.supervisedLoss(z, target, perSample, gradZ);
     }
 
@@ -742,11 +743,19 @@ public final class Backend implements AutoCloseable {
         }
     }
 
+    private static void disjointFromInputs(Matrix out, Matrix a, Matrix b, Matrix c) {
+        Checks.disjoint(out, "output", a, "input");
+        Checks.disjoint(out, "output", b, "input");
+        Checks.disjoint(out, "output", c, "input");
+    }
+
     private void sameShape(Matrix x, String xRole, Matrix y, String yRole) {
         owned(x, xRole);
         owned(y, yRole);
         Checks.dtype(y, x.dtype(), yRole);
-        Checks.shape(y, x.rows(), x.cols(), yRole, "same shape as " + xRole);
+        if (y.rows() != x.rows() || y.cols() != x.cols()) { // the message is built only when needed
+            Checks.shape(y, x.rows(), x.cols(), yRole, "same shape as " + xRole);
+        }
     }
 
     /** A matrix of this backend exchanged with a packed host array of {@code length} elements of {@code expected}. */

@@ -3,6 +3,7 @@ package dev.unroll.engine;
 import dev.unroll.engine.spi.Storage;
 
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 
 /**
  * A dense column-major matrix owned by one {@link Backend}: element (i, j) sits at
@@ -22,6 +23,8 @@ public final class Matrix implements AutoCloseable {
     private final Storage storage;
     private final Matrix root;
     private final AtomicBoolean closed;
+    /** The backend's own handle for this matrix, made on first use ({@link #kernelHandle}). */
+    private Object kernelHandle;
 
     Matrix(Backend owner, DType dtype, int rows, int cols, int ld, long offset, Storage storage, Matrix root) {
         this.owner = owner;
@@ -107,6 +110,27 @@ public final class Matrix implements AutoCloseable {
     /** Columns [from, to) of this matrix, e.g. a mini-batch of a data set; shares memory. */
     public Matrix columns(int from, int to) {
         return view(0, from, rows, to - from);
+    }
+
+    /**
+     * The owning backend's own handle for this matrix (its kernels' view of the storage), made by
+     * {@code make} on first use and kept, so that a backend which would otherwise build one per call
+     * allocates nothing in steady state. For backends (SPI), not for users. The handle must depend only on
+     * this matrix's shape and storage, which never change; two threads racing on the first use may each make
+     * one, and either is kept.
+     *
+     * @param make builds the handle from this matrix (a non-capturing function, so the call allocates nothing)
+     * @param <T>  the backend's handle type; a matrix has one owner, so it is always the same type
+     * @return the kept handle
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T kernelHandle(Function<? super Matrix, ? extends T> make) {
+        Object h = kernelHandle;
+        if (h == null) {
+            h = make.apply(this);
+            kernelHandle = h;
+        }
+        return (T) h;
     }
 
     /** "rows×cols". */

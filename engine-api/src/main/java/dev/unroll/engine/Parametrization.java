@@ -30,13 +30,21 @@ public enum Parametrization {
     /** The parameters of layer {@code layer} (0-based), in the order {@link ParameterSet} stores them. */
     public List<ParamKind> layout(int layer) {
         return switch (this) {
-            case LISTA -> List.of(ParamKind.W_Z, ParamKind.W_X, ParamKind.THRESHOLDS);
-            case COUPLED -> List.of(ParamKind.W_COUPLED, ParamKind.THRESHOLDS);
-            case ALISTA -> List.of(ParamKind.STEP_SIZE, ParamKind.THRESHOLD);
-            case STEP -> List.of(ParamKind.STEP_SIZE);
-            case FIRST_STEP -> layer == 0 ? List.of(ParamKind.W_COUPLED, ParamKind.THRESHOLD)
-                    : List.of(ParamKind.STEP_SIZE);
+            case LISTA -> Layouts.LISTA;
+            case COUPLED -> Layouts.COUPLED;
+            case ALISTA -> Layouts.ALISTA;
+            case STEP -> Layouts.STEP;
+            case FIRST_STEP -> layer == 0 ? Layouts.FIRST_STEP_FIRST : Layouts.STEP;
         };
+    }
+
+    /** The layouts, made once: kernels look parameters up every layer of every pass. */
+    private static final class Layouts {
+        static final List<ParamKind> LISTA = List.of(ParamKind.W_Z, ParamKind.W_X, ParamKind.THRESHOLDS);
+        static final List<ParamKind> COUPLED = List.of(ParamKind.W_COUPLED, ParamKind.THRESHOLDS);
+        static final List<ParamKind> ALISTA = List.of(ParamKind.STEP_SIZE, ParamKind.THRESHOLD);
+        static final List<ParamKind> STEP = List.of(ParamKind.STEP_SIZE);
+        static final List<ParamKind> FIRST_STEP_FIRST = List.of(ParamKind.W_COUPLED, ParamKind.THRESHOLD);
     }
 
     /** What layer {@code layer} computes, the unit the kernels dispatch on. */

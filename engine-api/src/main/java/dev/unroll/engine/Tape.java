@@ -19,6 +19,10 @@ public final class Tape implements AutoCloseable {
     private final Matrix[] uFull;
     private final Matrix[] z;
     private final Matrix[] u;
+    /** Views of the first {@link #viewBatch} columns of every z_t and u_t, rebuilt when the batch changes. */
+    private final Matrix[] zViews;
+    private final Matrix[] uViews;
+    private int viewBatch = -1;
     private Matrix input;
     private Matrix start;
     private int layersRun;
@@ -33,6 +37,8 @@ public final class Tape implements AutoCloseable {
         this.uFull = uFull;
         this.z = new Matrix[zFull.length];
         this.u = new Matrix[uFull.length];
+        this.zViews = new Matrix[zFull.length];
+        this.uViews = new Matrix[uFull.length];
     }
 
     /** The network shape this tape records. */
@@ -95,12 +101,20 @@ public final class Tape implements AutoCloseable {
         this.start = z0;
         this.batch = x.cols();
         this.layersRun = layers;
+        if (viewBatch != batch) {
+            // Views are kept while the batch stays the same, so a training loop's passes allocate nothing.
+            for (int t = 0; t < zFull.length; t++) {
+                zViews[t] = zFull[t].columns(0, batch);
+                uViews[t] = uFull[t] == null ? null : uFull[t].columns(0, batch);
+            }
+            viewBatch = batch;
+        }
         Arrays.fill(z, null);
         Arrays.fill(u, null);
         for (int t = 0; t <= layers; t++) {
-            z[t] = zFull[t].columns(0, batch);
+            z[t] = zViews[t];
             if (t > 0) {
-                u[t] = uFull[t].columns(0, batch);
+                u[t] = uViews[t];
             }
         }
     }

@@ -19,6 +19,9 @@ final class Blas {
     /** Per-thread partial row sums of a split {@link #maskedGradient}, reused from call to call. */
     private static final ThreadLocal<double[][]> PARTIAL_SUMS = ThreadLocal.withInitial(() -> new double[0][0]);
 
+    /** The calling thread's reusable split arguments. */
+    private static final ThreadLocal<Splits> SPLITS = ThreadLocal.withInitial(Splits::new);
+
     private final Workers workers;
 
     Blas(Workers workers) {
@@ -43,24 +46,36 @@ final class Blas {
         if (batch == 0) {
             return;
         }
-        int each = a.cols() / batch;
+        long work = (long) y.rows() * x.rows() * batch;
+        if (!workers.splits(batch, 1, work)) {
+            gemvColumns(ta, alpha, a, x, beta, y, 0, batch);
+            return;
+        }
+        Splits.GemvRange split = SPLITS.get().gemv.set(ta, alpha, a, x, beta, y);
+        try {
+            workers.forRange(batch, 1, work, split);
+        } finally {
+            split.clear();
+        }
+    }
+
+    /** Products [from, to) of {@link #gemvStridedBatched}. */
+    private static void gemvColumns(boolean ta, double alpha, Mat a, Mat x, double beta, Mat y, int from, int to) {
+        int each = a.cols() / x.cols();
         int outLen = y.rows();
         int inLen = x.rows();
-        boolean f32 = y.dtype() == DType.F32;
-        workers.forRange(batch, 1, (long) outLen * inLen * batch, (from, to) -> {
-            for (int kk = from; kk < to; kk++) {
-                int aOff = a.off() + kk * each * a.ld();
-                int xOff = x.off() + kk * x.ld();
-                int yOff = y.off() + kk * y.ld();
-                if (f32) {
-                    GemmF32.range(ta, false, outLen, inLen, (float) alpha, a.f(), aOff, a.ld(), null, x.f(), xOff, x.ld(),
-                            (float) beta, y.f(), yOff, y.ld(), 0, 1);
-                } else {
-                    GemmF64.range(ta, false, outLen, inLen, alpha, a.d(), aOff, a.ld(), null, x.d(), xOff, x.ld(), beta,
-                            y.d(), yOff, y.ld(), 0, 1);
-                }
+        for (int kk = from; kk < to; kk++) {
+            int aOff = a.off() + kk * each * a.ld();
+            int xOff = x.off() + kk * x.ld();
+            int yOff = y.off() + kk * y.ld();
+            if (y.dtype() == DType.F32) {
+                GemmF32.range(ta, false, outLen, inLen, (float) alpha, a.f(), aOff, a.ld(), null, x.f(), xOff, x.ld(),
+                        (float) beta, y.f(), yOff, y.ld(), 0, 1);
+            } else {
+                GemmF64.range(ta, false, outLen, inLen, alpha, a.d(), aOff, a.ld(), null, x.d(), xOff, x.ld(), beta,
+                        y.d(), yOff, y.ld(), 0, 1);
             }
-        });
+        }
     }
 
     void softThreshold(Mat u, double[] tau, Mat out, Mat mask) {
@@ -91,8 +106,12 @@ final class Blas {
             // All zeroed first: a split that runs on the caller alone (pool busy) fills only the first.
             java.util.Arrays.fill(parts[c], 0, rowSignSums.length, 0);
         }
-        workers.forRange(u.cols(), 1, work, (j0, j1) ->
-                maskedColumns(u.columns(j0, j1), tau, g.columns(j0, j1), ubar.columns(j0, j1), parts[j0 / chunk]));
+        Splits.MaskedRange split = SPLITS.get().masked.set(u, tau, g, ubar, parts, chunk);
+        try {
+            workers.forRange(u.cols(), 1, work, split);
+        } finally {
+            split.clear();
+        }
         for (int c = 0; c < chunks; c++) {
             double[] part = parts[c];
             for (int i = 0; i < rowSignSums.length; i++) {
@@ -112,10 +131,14 @@ final class Blas {
     }
 
     private static void maskedColumns(Mat u, double[] tau, Mat g, Mat ubar, double[] rowSignSums) {
+        maskedColumns(u, tau, g, ubar, rowSignSums, 0, u.cols());
+    }
+
+    private static void maskedColumns(Mat u, double[] tau, Mat g, Mat ubar, double[] rowSignSums, int j0, int j1) {
         if (u.dtype() == DType.F32) {
-            ElementwiseF32.maskedGradient(u, tau, g, ubar, rowSignSums);
+            ElementwiseF32.maskedGradient(u, tau, g, ubar, rowSignSums, j0, j1);
         } else {
-            ElementwiseF64.maskedGradient(u, tau, g, ubar, rowSignSums);
+            ElementwiseF64.maskedGradient(u, tau, g, ubar, rowSignSums, j0, j1);
         }
     }
 
@@ -210,9 +233,12 @@ final class Blas {
             adamColumns(p, g, m, v, lr, beta1, beta2, eps, step);
             return;
         }
-        workers.forRange(p.cols(), 1, work, (j0, j1) ->
-                adamColumns(p.columns(j0, j1), g.columns(j0, j1), m.columns(j0, j1), v.columns(j0, j1), lr, beta1,
-                        beta2, eps, step));
+        Splits.AdamColumns split = SPLITS.get().adamColumns.set(p, g, m, v, lr, beta1, beta2, eps, step);
+        try {
+            workers.forRange(p.cols(), 1, work, split);
+        } finally {
+            split.clear();
+        }
     }
 
     /**
@@ -241,7 +267,12 @@ final class Blas {
             adamElements(p, g, m, v, 0, n, lr, beta1, beta2, eps, step);
             return;
         }
-        workers.forRange(n, ADAM_GRAIN, work, (from, to) -> adamElements(p, g, m, v, from, to, lr, beta1, beta2, eps, step));
+        Splits.AdamElements split = SPLITS.get().adamElements.set(p, g, m, v, lr, beta1, beta2, eps, step);
+        try {
+            workers.forRange(n, ADAM_GRAIN, work, split);
+        } finally {
+            split.clear();
+        }
     }
 
     private static boolean packed(Matrix x) {
@@ -289,10 +320,150 @@ final class Blas {
 
     private static void adamColumns(Mat p, Mat g, Mat m, Mat v, double lr, double beta1, double beta2, double eps,
                                     long step) {
+        adamColumns(p, g, m, v, lr, beta1, beta2, eps, step, 0, p.cols());
+    }
+
+    private static void adamColumns(Mat p, Mat g, Mat m, Mat v, double lr, double beta1, double beta2, double eps,
+                                    long step, int j0, int j1) {
         if (p.dtype() == DType.F32) {
-            ElementwiseF32.adam(p, g, m, v, lr, beta1, beta2, eps, step);
+            ElementwiseF32.adam(p, g, m, v, lr, beta1, beta2, eps, step, j0, j1);
         } else {
-            ElementwiseF64.adam(p, g, m, v, lr, beta1, beta2, eps, step);
+            ElementwiseF64.adam(p, g, m, v, lr, beta1, beta2, eps, step, j0, j1);
+        }
+    }
+
+    /**
+     * The arguments of the split operations, one reusable object per operation and calling thread: a
+     * capturing lambda per split cost an allocation per call (and a column view per chunk). Each is cleared
+     * after its split, so a finished call keeps no caller's matrix reachable.
+     */
+    private static final class Splits {
+        final GemvRange gemv = new GemvRange();
+        final MaskedRange masked = new MaskedRange();
+        final AdamColumns adamColumns = new AdamColumns();
+        final AdamElements adamElements = new AdamElements();
+
+        /** {@link #gemvStridedBatched}'s products. */
+        static final class GemvRange implements Workers.Range {
+            private boolean ta;
+            private double alpha;
+            private double beta;
+            private Mat a;
+            private Mat x;
+            private Mat y;
+
+            GemvRange set(boolean ta, double alpha, Mat a, Mat x, double beta, Mat y) {
+                this.ta = ta;
+                this.alpha = alpha;
+                this.a = a;
+                this.x = x;
+                this.beta = beta;
+                this.y = y;
+                return this;
+            }
+
+            void clear() {
+                a = null;
+                x = null;
+                y = null;
+            }
+
+            @Override
+            public void run(int from, int to) {
+                gemvColumns(ta, alpha, a, x, beta, y, from, to);
+            }
+        }
+
+        /** {@link #maskedGradient}'s columns, each chunk summing into its own partial row sums. */
+        static final class MaskedRange implements Workers.Range {
+            private Mat u;
+            private double[] tau;
+            private Mat g;
+            private Mat ubar;
+            private double[][] parts;
+            private int chunk;
+
+            MaskedRange set(Mat u, double[] tau, Mat g, Mat ubar, double[][] parts, int chunk) {
+                this.u = u;
+                this.tau = tau;
+                this.g = g;
+                this.ubar = ubar;
+                this.parts = parts;
+                this.chunk = chunk;
+                return this;
+            }
+
+            void clear() {
+                u = null;
+                tau = null;
+                g = null;
+                ubar = null;
+                parts = null;
+            }
+
+            @Override
+            public void run(int from, int to) {
+                maskedColumns(u, tau, g, ubar, parts[from / chunk], from, to);
+            }
+        }
+
+        /** Shared fields of the two Adam splits. */
+        abstract static class AdamArgs<P> {
+            P p;
+            P g;
+            P m;
+            P v;
+            double lr;
+            double beta1;
+            double beta2;
+            double eps;
+            long step;
+
+            void setArgs(P p, P g, P m, P v, double lr, double beta1, double beta2, double eps, long step) {
+                this.p = p;
+                this.g = g;
+                this.m = m;
+                this.v = v;
+                this.lr = lr;
+                this.beta1 = beta1;
+                this.beta2 = beta2;
+                this.eps = eps;
+                this.step = step;
+            }
+
+            void clear() {
+                p = null;
+                g = null;
+                m = null;
+                v = null;
+            }
+        }
+
+        /** {@link #adam}'s columns. */
+        static final class AdamColumns extends AdamArgs<Mat> implements Workers.Range {
+            AdamColumns set(Mat p, Mat g, Mat m, Mat v, double lr, double beta1, double beta2, double eps, long step) {
+                setArgs(p, g, m, v, lr, beta1, beta2, eps, step);
+                return this;
+            }
+
+            @Override
+            public void run(int from, int to) {
+                adamColumns(p, g, m, v, lr, beta1, beta2, eps, step, from, to);
+            }
+        }
+
+        /** {@link #adamAll}'s elements. */
+        static final class AdamElements extends AdamArgs<List<Matrix>> implements Workers.Range {
+            AdamElements set(List<Matrix> p, List<Matrix> g, List<Matrix> m, List<Matrix> v, double lr, double beta1,
+                             double beta2, double eps, long step) {
+                setArgs(p, g, m, v, lr, beta1, beta2, eps, step);
+                return this;
+            }
+
+            @Override
+            public void run(int from, int to) {
+                adamElements(p, g, m, v, from, to, lr, beta1, beta2, eps, step);
+            }
         }
     }
 

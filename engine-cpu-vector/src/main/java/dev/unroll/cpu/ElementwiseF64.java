@@ -274,6 +274,14 @@ final class ElementwiseF64 {
      * row into {@code rowSignSums} (double).
      */
     static void maskedGradient(Mat u, double[] tau, Mat g, Mat ubar, double[] rowSignSums) {
+        maskedGradient(u, tau, g, ubar, rowSignSums, 0, u.cols());
+    }
+
+    /**
+     * {@link #maskedGradient(Mat, double[], Mat, Mat, double[])} over columns [j0, j1) only, its row sums
+     * blocked from j0 as if those columns were a matrix of their own (a split's chunk allocates no view).
+     */
+    static void maskedGradient(Mat u, double[] tau, Mat g, Mat ubar, double[] rowSignSums, int j0, int j1) {
         int m = u.rows();
         // |u| > τ decided in double exactly as in double: compare with the largest double not above τ.
         double[] cmp = Scratch.doubles(Scratch.MASK_CMP, m);
@@ -288,7 +296,7 @@ final class ElementwiseF64 {
         double[] ga = g.d();
         double[] oa = ubar.d();
         DoubleVector zero = DoubleVector.zero(S);
-        for (int j = 0; j < u.cols(); j++) {
+        for (int j = j0; j < j1; j++) {
             int ub = u.off() + j * u.ld();
             int gb = g.off() + j * g.ld();
             int ob = ubar.off() + j * ubar.ld();
@@ -308,7 +316,7 @@ final class ElementwiseF64 {
                 oa[ob + i] = v;
                 partial[i] += x > 0 ? v : x < 0 ? -v : 0d;
             }
-            if ((j + 1) % SIGN_SUM_BLOCK == 0 || j == u.cols() - 1) {
+            if ((j - j0 + 1) % SIGN_SUM_BLOCK == 0 || j == j1 - 1) {
                 for (int r = 0; r < m; r++) {
                     rowSignSums[r] += partial[r];
                     partial[r] = 0d;
@@ -375,7 +383,13 @@ final class ElementwiseF64 {
 
     /** One Adam step, PyTorch's form, in the matrix's precision. */
     static void adam(Mat p, Mat g, Mat mm, Mat vv, double lr, double beta1, double beta2, double eps, long step) {
-        for (int j = 0; j < p.cols(); j++) {
+        adam(p, g, mm, vv, lr, beta1, beta2, eps, step, 0, p.cols());
+    }
+
+    /** {@link #adam(Mat, Mat, Mat, Mat, double, double, double, double, long)} over columns [j0, j1) only. */
+    static void adam(Mat p, Mat g, Mat mm, Mat vv, double lr, double beta1, double beta2, double eps, long step,
+                     int j0, int j1) {
+        for (int j = j0; j < j1; j++) {
             adamRun(p.d(), p.off() + j * p.ld(), g.d(), g.off() + j * g.ld(), mm.d(), mm.off() + j * mm.ld(), vv.d(),
                     vv.off() + j * vv.ld(), p.rows(), lr, beta1, beta2, eps, step);
         }

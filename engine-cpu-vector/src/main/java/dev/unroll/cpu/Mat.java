@@ -15,8 +15,13 @@ import dev.unroll.engine.Matrix;
  */
 record Mat(VecBuffer buf, int off, int ld, int rows, int cols) {
 
+    /** The kernels' view of {@code m} (null for null), made once per matrix and kept in it. */
     static Mat of(Matrix m) {
-        return m == null ? null : new Mat((VecBuffer) m.storage(), Math.toIntExact(m.offset()), m.ld(), m.rows(), m.cols());
+        return m == null ? null : m.kernelHandle(Mat::create);
+    }
+
+    private static Mat create(Matrix m) {
+        return new Mat((VecBuffer) m.storage(), Math.toIntExact(m.offset()), m.ld(), m.rows(), m.cols());
     }
 
     DType dtype() {

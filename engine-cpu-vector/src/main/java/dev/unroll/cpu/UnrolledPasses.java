@@ -27,6 +27,9 @@ final class UnrolledPasses {
     /** Workspace slot of the transposed dictionary (slots 0–4 hold the passes' batch-sized scratch). */
     private static final int TRANSPOSE_SLOT = 5;
 
+    /** The calling thread's layer handle, loaded layer after layer: a pass allocates none. */
+    private static final ThreadLocal<Layer> LAYER = ThreadLocal.withInitial(Layer::new);
+
     private final Blas blas;
     private final ThreadLocal<Workspace> workspaces;
 
@@ -53,8 +56,9 @@ final class UnrolledPasses {
         } else {
             blas.fill(z, 0);
         }
+        Layer layer = LAYER.get();
         for (int t = 1; t <= layers; t++) {
-            Layer layer = new Layer(model, t - 1);
+            layer.load(model, t - 1);
             Mat u = tape != null ? Mat.of(tape.u(t)) : uScratch;
             preActivation(layer, model, stepT, z, xm, u, r);
             Mat next = tape != null ? Mat.of(tape.z(t)) : ping[t % 2];
@@ -119,8 +123,9 @@ final class UnrolledPasses {
         // only the others need zeros. Filling all of them first cost a pass over 1.6 M LISTA parameters.
         for (int l = 0; l < spec.layers(); l++) {
             if (l >= k || l < k - lastLayers) {
-                for (Matrix g : grads.layer(l)) {
-                    blas.fill(Mat.of(g), 0);
+                java.util.List<Matrix> layerGrads = grads.layer(l);
+                for (int i = 0; i < layerGrads.size(); i++) { // indexed: no iterator per layer
+                    blas.fill(Mat.of(layerGrads.get(i)), 0);
                 }
             }
         }
@@ -142,9 +147,10 @@ final class UnrolledPasses {
             blas.transpose(d, dT);
         }
         blas.copy(Mat.of(gradZ), g);
+        Layer layer = LAYER.get();
         for (int t = k; t > k - lastLayers; t--) {
             int l = t - 1;
-            Layer layer = new Layer(model, l);
+            layer.load(model, l);
             Mat zp = Mat.of(tape.z(t - 1));
             double[] rowS = Scratch.doubles(Scratch.ROW_SIGN_SUMS, m);
             java.util.Arrays.fill(rowS, 0, m, 0);
@@ -212,53 +218,51 @@ final class UnrolledPasses {
         }
     }
 
-    /** One layer's parameters: its matrices as views and its thresholds τ (per atom, in double). */
+    /**
+     * One layer's parameters: its matrices as views and its thresholds τ (per atom, in double). One per
+     * thread, loaded with each layer in turn.
+     */
     private static final class Layer {
-        final LayerKind kind;
-        final Mat w;
-        final Mat wx;
-        final double alpha;
-        final double[] tau;
+        LayerKind kind;
+        Mat w;
+        Mat wx;
+        double alpha;
+        double[] tau;
 
-        Layer(UnrolledModel model, int t) {
+        Layer load(UnrolledModel model, int t) {
             ParameterSet p = model.params();
             double lambda = model.lambda();
             int m = model.spec().atoms();
             kind = model.spec().parametrization().layerKind(t);
             tau = Scratch.doubles(Scratch.LAYER_THRESHOLDS, m);
+            w = null;
+            wx = null;
+            alpha = 0;
             switch (kind) {
                 case LISTA -> {
                     w = Mat.of(p.get(t, ParamKind.W_Z));
                     wx = Mat.of(p.get(t, ParamKind.W_X));
-                    alpha = 0;
                     perAtomTau(Mat.of(p.get(t, ParamKind.THRESHOLDS)), lambda);
                 }
                 case COUPLED -> {
                     w = Mat.of(p.get(t, ParamKind.W_COUPLED));
-                    wx = null;
-                    alpha = 0;
                     perAtomTau(Mat.of(p.get(t, ParamKind.THRESHOLDS)), lambda);
                 }
                 case COUPLED_SCALAR_THRESHOLD -> {
                     w = Mat.of(p.get(t, ParamKind.W_COUPLED));
-                    wx = null;
-                    alpha = 0;
                     java.util.Arrays.fill(tau, lambda * Mat.of(p.get(t, ParamKind.THRESHOLD)).get(0, 0));
                 }
                 case ALISTA -> {
-                    w = null;
-                    wx = null;
                     alpha = Mat.of(p.get(t, ParamKind.STEP_SIZE)).get(0, 0);
                     java.util.Arrays.fill(tau, lambda * Mat.of(p.get(t, ParamKind.THRESHOLD)).get(0, 0));
                 }
                 case STEP -> {
-                    w = null;
-                    wx = null;
                     alpha = Mat.of(p.get(t, ParamKind.STEP_SIZE)).get(0, 0);
                     java.util.Arrays.fill(tau, lambda * alpha);
                 }
                 default -> throw new AssertionError(kind);
             }
+            return this;
         }
 
         private void perAtomTau(Mat theta, double lambda) {
