@@ -31,7 +31,7 @@ final class VectorKernels implements BackendKernels {
     VectorKernels(int threads) {
         this.workers = new Workers(threads);
         this.blas = new Blas(workers);
-        this.unrolled = new UnrolledPasses(blas, workspaces);
+        this.unrolled = new UnrolledPasses(blas, workers, workspaces);
     }
 
     @Override

@@ -34,6 +34,9 @@ final class Workers implements AutoCloseable {
     /** Spins of the caller waiting for its helpers before it yields its core (a helper may have lost its own). */
     private static final int JOIN_SPINS_BEFORE_YIELD = 1 << 14;
 
+    /** No helpers: every range runs on the calling thread (the products inside a tile of a split pass). */
+    static final Workers SERIAL = new Workers(1);
+
     private final int threads;
     private final Helper[] helpers;
     /** Held by the split in progress; a second caller meanwhile runs its range alone. */
