@@ -44,6 +44,27 @@ class GemmBlockingTest {
         }
     }
 
+    /**
+     * Long inner dimensions with a small C (the weight-gradient shape, split over the inner dimension on the
+     * backend's threads): a partial last panel, partial row blocks, both forms of B, β = 0, 1 and other.
+     */
+    @Test
+    void longInnerDimensionsMatchDoubleEvaluation() {
+        int v = Species.F32.length();
+        Random rnd = new Random(7);
+        try (Backend b = Backends.open(VectorProvider.NAME, BackendConfig.fromSystemProperties())) {
+            for (DType dt : DType.values()) {
+                for (int[] mnk : new int[][] {{4 * v + 3, 13, 2100}, {2 * v, 64, 4096}, {5, 1, 2049}}) {
+                    for (Transpose tb : Transpose.values()) {
+                        for (double beta : new double[] {0, 1, -0.5}) {
+                            check(b, dt, rnd, mnk[0], mnk[1], mnk[2], Transpose.NO, tb, 0.75, beta);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     private static void check(Backend b, DType dt, Random rnd, int m, int n, int k, Transpose ta, Transpose tb,
                               double alpha, double beta) {
         int ar = ta == Transpose.NO ? m : k;
