@@ -75,38 +75,40 @@ public class UnrolledForwardConformance extends ConformanceBase {
     }
 
     /**
-     * A batch of several hundred columns with a partial last block, so that a backend which runs large
+     * Batches of a hundred columns and more, one with a partial last block, so that a backend which runs large
      * batches differently (cpu-vector runs tiles of the batch through every layer on separate threads) is
      * checked there too.
      */
-    static final int LARGE_BATCH = 300;
+    static final int[] LARGE_BATCHES = {150, 300};
 
     static Stream<Arguments> largeCombinations() {
         List<Arguments> args = new ArrayList<>();
         for (DType t : DType.values()) {
             for (Parametrization p : Parametrization.values()) {
-                args.add(Arguments.of(t, p, p.ordinal() % 2 == 0, LAYERS));
+                for (int batch : LARGE_BATCHES) {
+                    args.add(Arguments.of(t, p, p.ordinal() % 2 == 0, LAYERS, batch));
+                }
             }
         }
         return args.stream();
     }
 
-    @ParameterizedTest(name = "{0} {1} fromZ0={2} layers={3}")
+    @ParameterizedTest(name = "{0} {1} fromZ0={2} layers={3} batch={4}")
     @MethodSource("largeCombinations")
-    void largeBatchMatchesOracle(DType t, Parametrization p, boolean fromZ0, int layers) {
-        NetworkFixture f = NetworkFixture.create(p, t, N, M, LARGE_BATCH, LAYERS, 0.3, 0.2, 100 + p.ordinal(), 0);
-        HostMatrix z0 = fromZ0 ? HostMatrix.uniform(M, LARGE_BATCH, -0.5, 0.5, new SplittableRandom(5)).roundedTo(t) : null;
+    void largeBatchMatchesOracle(DType t, Parametrization p, boolean fromZ0, int layers, int batch) {
+        NetworkFixture f = NetworkFixture.create(p, t, N, M, batch, LAYERS, 0.3, 0.2, 100 + p.ordinal(), 0);
+        HostMatrix z0 = fromZ0 ? HostMatrix.uniform(M, batch, -0.5, 0.5, new SplittableRandom(5)).roundedTo(t) : null;
         HostNetwork.Trace expected = f.net.forward(f.d, f.analytic, f.x, z0, f.lambda, layers);
         double rel = t == DType.F32 ? 2e-5 * layers : 1e-12 * layers;
         String what = t + " " + p.id() + (fromZ0 ? " from z0" : "") + " " + layers + "/" + LAYERS + " layers";
         try (NetworkFixture.Uploaded up = f.upload(backend);
-             Tape tape = backend.newTape(f.spec, LARGE_BATCH + 15);
+             Tape tape = backend.newTape(f.spec, batch + 15);
              Matrix z0m = z0 == null ? null : z0.upload(backend, t);
-             Matrix out = backend.allocate(t, M, LARGE_BATCH);
-             Matrix inference = backend.allocate(t, M, LARGE_BATCH)) {
+             Matrix out = backend.allocate(t, M, batch);
+             Matrix inference = backend.allocate(t, M, batch)) {
             backend.unrolledForward(up.model(), up.x(), z0m, layers, tape, out);
             Assertions.assertEquals(layers, tape.layersRun());
-            Assertions.assertEquals(LARGE_BATCH, tape.batch());
+            Assertions.assertEquals(batch, tape.batch());
             Close.normwise(expected.output(), HostMatrix.download(backend, out), rel, 1, what + ": output z_T");
             for (int l = 0; l <= layers; l++) {
                 Close.normwise(expected.z()[l], HostMatrix.download(backend, tape.z(l)), rel, 1, what + ": tape z_" + l);
