@@ -64,11 +64,12 @@ final class Blas {
         int each = a.cols() / x.cols();
         int outLen = y.rows();
         int inLen = x.rows();
+        boolean f32 = y.dtype() == DType.F32;
         for (int kk = from; kk < to; kk++) {
             int aOff = a.off() + kk * each * a.ld();
             int xOff = x.off() + kk * x.ld();
             int yOff = y.off() + kk * y.ld();
-            if (y.dtype() == DType.F32) {
+            if (f32) {
                 GemmF32.range(ta, false, outLen, inLen, (float) alpha, a.f(), aOff, a.ld(), null, x.f(), xOff, x.ld(),
                         (float) beta, y.f(), yOff, y.ld(), 0, 1);
             } else {
@@ -94,7 +95,7 @@ final class Blas {
     void maskedGradient(Mat u, double[] tau, Mat g, Mat ubar, double[] rowSignSums) {
         long work = (long) u.rows() * u.cols() * 4;
         if (!workers.splits(u.cols(), 1, work)) {
-            maskedColumns(u, tau, g, ubar, rowSignSums);
+            maskedColumns(u, tau, g, ubar, rowSignSums, 0, u.cols());
             return;
         }
         // One partial sum per chunk, added in chunk order afterwards; the chunks are
@@ -128,10 +129,6 @@ final class Blas {
             PARTIAL_SUMS.set(parts);
         }
         return parts;
-    }
-
-    private static void maskedColumns(Mat u, double[] tau, Mat g, Mat ubar, double[] rowSignSums) {
-        maskedColumns(u, tau, g, ubar, rowSignSums, 0, u.cols());
     }
 
     private static void maskedColumns(Mat u, double[] tau, Mat g, Mat ubar, double[] rowSignSums, int j0, int j1) {
@@ -230,7 +227,7 @@ final class Blas {
     void adam(Mat p, Mat g, Mat m, Mat v, double lr, double beta1, double beta2, double eps, long step) {
         long work = (long) p.rows() * p.cols() * ADAM_COST;
         if (!workers.splits(p.cols(), 1, work)) {
-            adamColumns(p, g, m, v, lr, beta1, beta2, eps, step);
+            adamColumns(p, g, m, v, lr, beta1, beta2, eps, step, 0, p.cols());
             return;
         }
         Splits.AdamColumns split = SPLITS.get().adamColumns.set(p, g, m, v, lr, beta1, beta2, eps, step);
@@ -316,11 +313,6 @@ final class Blas {
 
     private static double[] f64(Matrix x) {
         return ((VecBuffer.F64) x.storage()).data;
-    }
-
-    private static void adamColumns(Mat p, Mat g, Mat m, Mat v, double lr, double beta1, double beta2, double eps,
-                                    long step) {
-        adamColumns(p, g, m, v, lr, beta1, beta2, eps, step, 0, p.cols());
     }
 
     private static void adamColumns(Mat p, Mat g, Mat m, Mat v, double lr, double beta1, double beta2, double eps,

@@ -270,16 +270,9 @@ final class ElementwiseF64 {
     }
 
     /**
-     * The backward of the soft-threshold for one layer: ubar = 1{|u| > τ_i}·g; adds Σ_b sign(u)·ubar of each
-     * row into {@code rowSignSums} (double).
-     */
-    static void maskedGradient(Mat u, double[] tau, Mat g, Mat ubar, double[] rowSignSums) {
-        maskedGradient(u, tau, g, ubar, rowSignSums, 0, u.cols());
-    }
-
-    /**
-     * {@link #maskedGradient(Mat, double[], Mat, Mat, double[])} over columns [j0, j1) only, its row sums
-     * blocked from j0 as if those columns were a matrix of their own (a split's chunk allocates no view).
+     * The backward of the soft-threshold for one layer over columns [j0, j1): ubar = 1{|u| > τ_i}·g; adds
+     * Σ_b sign(u)·ubar of each row into {@code rowSignSums} (double), its row sums blocked from j0 as if those
+     * columns were a matrix of their own (a split's chunk allocates no view).
      */
     static void maskedGradient(Mat u, double[] tau, Mat g, Mat ubar, double[] rowSignSums, int j0, int j1) {
         int m = u.rows();
@@ -381,12 +374,7 @@ final class ElementwiseF64 {
 
     // ------------------------------------------------------------------ optimizer
 
-    /** One Adam step, PyTorch's form, in the matrix's precision. */
-    static void adam(Mat p, Mat g, Mat mm, Mat vv, double lr, double beta1, double beta2, double eps, long step) {
-        adam(p, g, mm, vv, lr, beta1, beta2, eps, step, 0, p.cols());
-    }
-
-    /** {@link #adam(Mat, Mat, Mat, Mat, double, double, double, double, long)} over columns [j0, j1) only. */
+    /** One Adam step, PyTorch's form, in the matrix's precision, over columns [j0, j1). */
     static void adam(Mat p, Mat g, Mat mm, Mat vv, double lr, double beta1, double beta2, double eps, long step,
                      int j0, int j1) {
         for (int j = j0; j < j1; j++) {

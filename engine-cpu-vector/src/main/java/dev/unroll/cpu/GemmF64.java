@@ -144,33 +144,34 @@ final class GemmF64 {
         }
     }
 
-    /** The arguments of a {@link #splitInner} product, in a per-thread object reused from call to call. */
-    private static final class InnerSplit implements Workers.Range {
-        private boolean tb;
-        private int m;
-        private int n;
-        private int k;
-        private int per;
-        private double alpha;
-        private double[] a;
-        private int aOff;
-        private int lda;
-        private double[] b;
-        private int bOff;
-        private int ldb;
-        private double beta;
-        private double[] c;
-        private int cOff;
-        private int ldc;
-        private double[] partial;
+    /**
+     * The arguments of a product handed to the workers, shared by {@link Split} and {@link InnerSplit}: kept
+     * in a per-thread object reused from call to call, since a capturing lambda cost an allocation per split
+     * product.
+     */
+    private abstract static class ProductArgs implements Workers.Range {
+        boolean tb;
+        int m;
+        int n;
+        int k;
+        double alpha;
+        double[] a;
+        int aOff;
+        int lda;
+        double[] b;
+        int bOff;
+        int ldb;
+        double beta;
+        double[] c;
+        int cOff;
+        int ldc;
 
-        InnerSplit set(boolean tb, int m, int n, int k, int per, double alpha, double[] a, int aOff, int lda, double[] b,
-                       int bOff, int ldb, double beta, double[] c, int cOff, int ldc, double[] partial) {
+        void product(boolean tb, int m, int n, int k, double alpha, double[] a, int aOff, int lda, double[] b, int bOff,
+                     int ldb, double beta, double[] c, int cOff, int ldc) {
             this.tb = tb;
             this.m = m;
             this.n = n;
             this.k = k;
-            this.per = per;
             this.alpha = alpha;
             this.a = a;
             this.aOff = aOff;
@@ -182,14 +183,32 @@ final class GemmF64 {
             this.c = c;
             this.cOff = cOff;
             this.ldc = ldc;
-            this.partial = partial;
-            return this;
         }
 
+        /** Drops the array references, so a finished product does not keep the caller's matrices reachable. */
         void clear() {
             a = null;
             b = null;
             c = null;
+        }
+    }
+
+    /** The arguments of a {@link #splitInner} product: the part length and the other parts' sums. */
+    private static final class InnerSplit extends ProductArgs {
+        private int per;
+        private double[] partial;
+
+        InnerSplit set(boolean tb, int m, int n, int k, int per, double alpha, double[] a, int aOff, int lda, double[] b,
+                       int bOff, int ldb, double beta, double[] c, int cOff, int ldc, double[] partial) {
+            product(tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            this.per = per;
+            this.partial = partial;
+            return this;
+        }
+
+        @Override
+        void clear() {
+            super.clear();
             partial = null;
         }
 
@@ -297,62 +316,30 @@ final class GemmF64 {
     }
 
     /**
-     * The arguments of one product split across the workers, in a per-thread object reused from call to call
-     * (a capturing lambda cost an allocation per split product). {@code byRows}: the range is rows of C
-     * ({@link #rows}), else columns ({@link #range}).
+     * The arguments of one product split across the workers over rows or columns of C. {@code byRows}: the
+     * range is rows of C ({@link #rows}), else columns ({@link #range}).
      */
-    private static final class Split implements Workers.Range {
+    private static final class Split extends ProductArgs {
         private boolean byRows;
         private boolean dotForm;
         private boolean transposeA;
-        private boolean tb;
-        private int m;
-        private int n;
-        private int k;
-        private double alpha;
-        private double[] a;
-        private int aOff;
-        private int lda;
         private double[] panels;
-        private double[] b;
-        private int bOff;
-        private int ldb;
-        private double beta;
-        private double[] c;
-        private int cOff;
-        private int ldc;
 
         Split set(boolean byRows, boolean dotForm, boolean transposeA, boolean tb, int m, int n, int k, double alpha,
                   double[] a, int aOff, int lda, double[] panels, double[] b, int bOff, int ldb, double beta, double[] c,
                   int cOff, int ldc) {
+            product(tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             this.byRows = byRows;
             this.dotForm = dotForm;
             this.transposeA = transposeA;
-            this.tb = tb;
-            this.m = m;
-            this.n = n;
-            this.k = k;
-            this.alpha = alpha;
-            this.a = a;
-            this.aOff = aOff;
-            this.lda = lda;
             this.panels = panels;
-            this.b = b;
-            this.bOff = bOff;
-            this.ldb = ldb;
-            this.beta = beta;
-            this.c = c;
-            this.cOff = cOff;
-            this.ldc = ldc;
             return this;
         }
 
-        /** Drops the array references, so a finished product does not keep the caller's matrices reachable. */
+        @Override
         void clear() {
-            a = null;
+            super.clear();
             panels = null;
-            b = null;
-            c = null;
         }
 
         @Override

@@ -45,7 +45,7 @@ final class Workers implements AutoCloseable {
     /** Helpers still inside the split in progress. */
     private final AtomicInteger running = new AtomicInteger();
     /** Splits started so far: the ticket handed to each helper taking part in the next one. */
-    private long splits;
+    private long splitCount;
     private volatile boolean closed;
     /** The first failure a helper met in the split in progress. */
     private volatile Throwable failure;
@@ -91,7 +91,7 @@ final class Workers implements AutoCloseable {
             int count = Math.min(helpers.length, chunks - 1);
             nextChunk.set(0);
             running.set(count);
-            long ticket = ++splits;
+            long ticket = ++splitCount;
             for (int h = 0; h < count; h++) {
                 helpers[h].hand(ticket); // the volatile write publishes the fields above to that helper
             }

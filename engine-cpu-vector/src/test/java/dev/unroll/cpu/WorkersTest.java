@@ -38,10 +38,13 @@ class WorkersTest {
     }
 
     @Test
-    void splitsAfterTheHelpersParked() throws InterruptedException {
+    void splitsAfterTheHelpersParked() {
+        Set<Thread> before = helperThreads();
         try (Workers workers = new Workers(2)) {
+            Set<Thread> mine = helperThreads();
+            mine.removeAll(before);
             for (int rep = 0; rep < 5; rep++) {
-                Thread.sleep(Workers.SPIN_NANOS / 1_000_000 + 5); // the helper has parked
+                awaitParked(mine);
                 AtomicInteger sum = new AtomicInteger();
                 workers.forRange(100, 1, LARGE, (from, to) -> sum.addAndGet(to - from));
                 assertEquals(100, sum.get());
@@ -140,6 +143,17 @@ class WorkersTest {
         for (Thread t : mine) {
             t.join(5_000);
             assertFalse(t.isAlive(), t.getName() + " still runs after close");
+        }
+    }
+
+    /** Waits until every thread of {@code threads} is parked (its spin is over), failing after 10 s. */
+    private static void awaitParked(Set<Thread> threads) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        for (Thread t : threads) {
+            while (t.getState() != Thread.State.WAITING) {
+                assertTrue(System.nanoTime() < deadline, t.getName() + " never parked");
+                Thread.yield();
+            }
         }
     }
 

@@ -48,30 +48,7 @@ public class UnrolledForwardConformance extends ConformanceBase {
     @ParameterizedTest(name = "{0} {1} fromZ0={2} layers={3}")
     @MethodSource("combinations")
     void forwardMatchesOracle(DType t, Parametrization p, boolean fromZ0, int layers) {
-        NetworkFixture f = NetworkFixture.create(p, t, N, M, BATCH, LAYERS, 0.3, 0.2, 100 + p.ordinal(), 0);
-        HostMatrix z0 = fromZ0 ? HostMatrix.uniform(M, BATCH, -0.5, 0.5, new SplittableRandom(5)).roundedTo(t) : null;
-        HostNetwork.Trace expected = f.net.forward(f.d, f.analytic, f.x, z0, f.lambda, layers);
-        double rel = t == DType.F32 ? 2e-5 * layers : 1e-12 * layers;
-        String what = t + " " + p.id() + (fromZ0 ? " from z0" : "") + " " + layers + "/" + LAYERS + " layers";
-        try (NetworkFixture.Uploaded up = f.upload(backend);
-             Tape tape = backend.newTape(f.spec, BATCH + 15);
-             Matrix z0m = z0 == null ? null : z0.upload(backend, t);
-             Matrix out = backend.allocate(t, M, BATCH);
-             Matrix inference = backend.allocate(t, M, BATCH)) {
-            backend.unrolledForward(up.model(), up.x(), z0m, layers, tape, out);
-            Assertions.assertEquals(layers, tape.layersRun());
-            Assertions.assertEquals(BATCH, tape.batch());
-            Close.normwise(expected.output(), HostMatrix.download(backend, out), rel, 1, what + ": output z_T");
-            for (int l = 0; l <= layers; l++) {
-                Close.normwise(expected.z()[l], HostMatrix.download(backend, tape.z(l)), rel, 1, what + ": tape z_" + l);
-                if (l > 0) {
-                    Close.normwise(expected.u()[l], HostMatrix.download(backend, tape.u(l)), rel, 1, what + ": tape u_" + l);
-                }
-            }
-            backend.unrolledForward(up.model(), up.x(), z0m, layers, null, inference);
-            Close.normwise(expected.output(), HostMatrix.download(backend, inference), rel, 1,
-                    what + ": output of the pass without a tape");
-        }
+        checkForward(t, p, fromZ0, layers, BATCH);
     }
 
     /**
@@ -96,6 +73,11 @@ public class UnrolledForwardConformance extends ConformanceBase {
     @ParameterizedTest(name = "{0} {1} fromZ0={2} layers={3} batch={4}")
     @MethodSource("largeCombinations")
     void largeBatchMatchesOracle(DType t, Parametrization p, boolean fromZ0, int layers, int batch) {
+        checkForward(t, p, fromZ0, layers, batch);
+    }
+
+    /** The pass on a tape and without one, over {@code layers} of {@value #LAYERS} layers, against the oracle. */
+    private void checkForward(DType t, Parametrization p, boolean fromZ0, int layers, int batch) {
         NetworkFixture f = NetworkFixture.create(p, t, N, M, batch, LAYERS, 0.3, 0.2, 100 + p.ordinal(), 0);
         HostMatrix z0 = fromZ0 ? HostMatrix.uniform(M, batch, -0.5, 0.5, new SplittableRandom(5)).roundedTo(t) : null;
         HostNetwork.Trace expected = f.net.forward(f.d, f.analytic, f.x, z0, f.lambda, layers);
