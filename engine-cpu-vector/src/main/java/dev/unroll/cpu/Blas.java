@@ -40,6 +40,22 @@ final class Blas {
         }
     }
 
+    /**
+     * As {@link #gemm} on the calling thread alone, for an A that stays the same over many calls of one pass
+     * ({@code pass}, a number no other pass uses): op(A) is laid out once per thread and pass and reused from
+     * {@link PackCache}. A must not change during the pass.
+     */
+    void gemmReusingA(long pass, boolean ta, boolean tb, double alpha, Mat a, Mat b, double beta, Mat c) {
+        if (c.dtype() == DType.F32) {
+            GemmF32.PackedOperand op = PackCache.local().f32(pass, ta, a);
+            GemmF32.gemmPacked(op, tb, c.cols(), (float) alpha, b.f(), b.off(), b.ld(), (float) beta, c.f(), c.off(),
+                    c.ld());
+        } else {
+            GemmF64.PackedOperand op = PackCache.local().f64(pass, ta, a);
+            GemmF64.gemmPacked(op, tb, c.cols(), alpha, b.d(), b.off(), b.ld(), beta, c.d(), c.off(), c.ld());
+        }
+    }
+
     /** y_k ← α·op(A_k)·x_k + β·y_k for every column k of x, A_k the k-th block of columns of A. */
     void gemvStridedBatched(boolean ta, double alpha, Mat a, Mat x, double beta, Mat y) {
         int batch = x.cols();

@@ -14,10 +14,9 @@ final class Scratch {
     static final int MASK_PARTIAL = 4;
     static final int THRESHOLDS = 8;
     static final int LAYER_THRESHOLDS = 9;
-    static final int ROW_SIGN_SUMS = 10;
-    static final int SAMPLE_SQUARES = 11;
-    static final int SAMPLE_L1 = 12;
-    private static final int SLOTS = 13;
+    static final int SAMPLE_SQUARES = 10;
+    static final int SAMPLE_L1 = 11;
+    private static final int SLOTS = 12;
 
     private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
 

@@ -20,10 +20,11 @@ import dev.unroll.engine.UnrolledModel;
  * alista   U = Z − α W̃ᵀ R             α̂ = −⟨W̃Ū, R⟩, θ̂ = −λ Σ S                   Z̄ = Ū − α Dᵀ(W̃Ū)    D̂ −= α (W̃Ū) Zᵀ
  * step     U = Z − α Dᵀ R, τ = λα     α̂ = −⟨DŪ, R⟩ − λ Σ S                       Z̄ = Ū − α Dᵀ(DŪ)    D̂ −= α (R Ūᵀ + (DŪ) Zᵀ)
  * </pre>
- * Scratch matrices come from the executing thread's {@link Workspace}. From two tiles of {@link #TILE}
- * columns, the forward pass runs batch-tiled: each thread takes tiles and runs each through every layer with
+ * Scratch matrices come from the executing thread's {@link Workspace}. From a batch of {@link #TILED_FROM},
+ * the forward pass runs batch-tiled, {@link #TILE} columns a tile: each thread takes tiles and runs each through every layer with
  * products of its own, so a tile stays in that core's cache across layers and no product is split and
- * joined. The reverse mode runs whole-batch layer by layer (its weight gradients sum over the batch).
+ * joined. The reverse mode runs the same way in parts of the batch, one per thread, each summing its own
+ * weight gradients; the parts are added in a fixed order afterwards.
  */
 final class UnrolledPasses {
     /** Workspace slot of the transposed dictionary (slots 0–4 hold the passes' batch-sized scratch). */
@@ -33,12 +34,20 @@ final class UnrolledPasses {
     private static final ThreadLocal<Layer> LAYER = ThreadLocal.withInitial(Layer::new);
 
     /**
-     * Columns per tile of a tiled forward pass: a tile's codes, pre-activations and signals (m = 256, n = 64:
-     * some 300 KB in F32) stay in one core's L2 with the layer's weights.
+     * Columns per tile of a tiled pass: a tile's codes, pre-activations and signals (m = 256, n = 64: some
+     * 300 KB in F32) stay in one core's L2 with the layer's weights. A multiple of the micro-kernel's 6
+     * columns: at 128 the last 2 columns of every product ran on the single-column edge kernel (5 % of a
+     * tiled forward pass's samples).
      */
-    static final int TILE = 128;
+    static final int TILE = 132;
+    /** The batch from which passes run tiled (two tiles, the second a little short at 256). */
+    static final int TILED_FROM = 256;
     private static final ThreadLocal<ForwardTiles> FORWARD_TILES = ThreadLocal.withInitial(ForwardTiles::new);
     private static final ThreadLocal<TileViews> TILE_VIEWS = ThreadLocal.withInitial(TileViews::new);
+    private static final ThreadLocal<BackwardTiles> BACKWARD_TILES = ThreadLocal.withInitial(BackwardTiles::new);
+    private static final ThreadLocal<BackwardParts> BACKWARD_PARTS = ThreadLocal.withInitial(BackwardParts::new);
+    /** Numbers the split passes, so that a thread's laid-out weights ({@link PackCache}) last one pass. */
+    private static final java.util.concurrent.atomic.AtomicLong PASSES = new java.util.concurrent.atomic.AtomicLong();
 
     private final Blas blas;
     /** Products on the calling thread alone, for the tiles of a split pass. */
@@ -58,10 +67,11 @@ final class UnrolledPasses {
         Mat stepT = transposedStepMatrix(model, workspaces.get());
         NetworkSpec spec = model.spec();
         long work = (long) batch * layers * spec.atoms() * (spec.atoms() + spec.signalDim());
-        if (batch >= 2 * TILE && workers.splits(batch, TILE, work)) {
+        if (batch >= TILED_FROM && workers.splits(batch, TILE, work)) {
             // Batch tiles, each through every layer on one thread: no split and join per product, and a tile's
             // codes stay in that core's L2 from one layer to the next instead of streaming through memory.
-            ForwardTiles tiles = FORWARD_TILES.get().set(this, model, x, z0, layers, tape, zOut, stepT);
+            ForwardTiles tiles = FORWARD_TILES.get().set(this, model, x, z0, layers, tape, zOut, stepT,
+                    PASSES.incrementAndGet());
             try {
                 workers.forRange(batch, TILE, work, tiles);
             } finally {
@@ -69,22 +79,23 @@ final class UnrolledPasses {
             }
             return;
         }
-        forwardColumns(blas, model, stepT, x, z0, layers, tape, zOut, 0, batch, false);
+        forwardColumns(blas, model, stepT, x, z0, layers, tape, zOut, 0, batch, 0);
     }
 
     /**
-     * The forward pass over columns [j0, j1) of the batch, with {@code b}'s products. {@code tiled}: a tile of
-     * a split pass, which reads and writes column views of the caller's matrices (kept per thread, so a pass
-     * allocates none) and the executing thread's own scratch.
+     * The forward pass over columns [j0, j1) of the batch, with {@code b}'s products. {@code pass} ≠ 0: a tile
+     * of split pass number {@code pass}, which reads and writes column views of the caller's matrices (kept per
+     * thread, so a pass allocates none) and the executing thread's own scratch, and lays out each weight
+     * matrix once per thread and pass ({@link #weightProduct}).
      */
     private void forwardColumns(Blas b, UnrolledModel model, Mat stepT, Matrix x, Matrix z0, int layers, Tape tape,
-                                Matrix zOut, int j0, int j1, boolean tiled) {
+                                Matrix zOut, int j0, int j1, long pass) {
         NetworkSpec spec = model.spec();
         DType dt = spec.dtype();
         int m = spec.atoms();
         int n = spec.signalDim();
         int width = j1 - j0;
-        TileViews views = tiled ? TILE_VIEWS.get() : null;
+        TileViews views = pass != 0 ? TILE_VIEWS.get() : null;
         int tile = j0 / TILE;
         Mat xm = columns(views, TileViews.X, tile, x, j0, j1);
         Workspace ws = workspaces.get();
@@ -102,9 +113,9 @@ final class UnrolledPasses {
         for (int t = 1; t <= layers; t++) {
             layer.load(model, t - 1);
             Mat u = tape != null ? columns(views, TileViews.tapeU(t), tile, tape.u(t), j0, j1) : uScratch;
-            preActivation(b, layer, model, stepT, z, xm, u, r);
             Mat next = tape != null ? columns(views, TileViews.tapeZ(t), tile, tape.z(t), j0, j1)
                     : t % 2 == 0 ? ping0 : ping1;
+            preActivation(b, pass, layer, model, stepT, z, xm, u, r);
             b.softThreshold(u, layer.tau, next, null);
             z = next;
         }
@@ -129,9 +140,11 @@ final class UnrolledPasses {
         private Tape tape;
         private Matrix zOut;
         private Mat stepT;
+        private long pass;
 
         ForwardTiles set(UnrolledPasses passes, UnrolledModel model, Matrix x, Matrix z0, int layers, Tape tape,
-                         Matrix zOut, Mat stepT) {
+                         Matrix zOut, Mat stepT, long pass) {
+            this.pass = pass;
             this.passes = passes;
             this.model = model;
             this.x = x;
@@ -157,7 +170,7 @@ final class UnrolledPasses {
         public void run(int from, int to) {
             for (int j = from; j < to; j += TILE) {
                 passes.forwardColumns(passes.serial, model, stepT, x, z0, layers, tape, zOut, j, Math.min(to, j + TILE),
-                        true);
+                        pass);
             }
         }
     }
@@ -170,7 +183,8 @@ final class UnrolledPasses {
         static final int X = 0;
         static final int Z0 = 1;
         static final int Z_OUT = 2;
-        private static final int TAPE = 3;
+        static final int GRAD_Z = 3;
+        private static final int TAPE = 4;
         private Mat[][] views = new Mat[0][0];
 
         static int tapeZ(int t) {
@@ -225,37 +239,45 @@ final class UnrolledPasses {
         return t;
     }
 
-    private static void preActivation(Blas b, Layer layer, UnrolledModel model, Mat stepT, Mat z, Mat x, Mat u,
-                                      Mat r) {
+    private static void preActivation(Blas b, long pass, Layer layer, UnrolledModel model, Mat stepT, Mat z, Mat x,
+                                      Mat u, Mat r) {
         if (layer.kind == LayerKind.LISTA) {
-            b.gemm(false, false, 1, layer.w, z, 0, u);
-            b.gemm(false, false, 1, layer.wx, x, 1, u);
+            weightProduct(b, pass, false, 1, layer.w, z, 0, u);
+            weightProduct(b, pass, false, 1, layer.wx, x, 1, u);
             return;
         }
         Mat d = Mat.of(model.dictionary());
-        residual(b, d, z, x, r);
+        residual(b, pass, d, z, x, r);
         b.copy(z, u);
         switch (layer.kind) {
-            case COUPLED, COUPLED_SCALAR_THRESHOLD -> b.gemm(false, false, -1, layer.w, r, 1, u);
-            case ALISTA, STEP -> b.gemm(false, false, -layer.alpha, stepT, r, 1, u);
+            case COUPLED, COUPLED_SCALAR_THRESHOLD -> weightProduct(b, pass, false, -1, layer.w, r, 1, u);
+            case ALISTA, STEP -> weightProduct(b, pass, false, -layer.alpha, stepT, r, 1, u);
             default -> throw new AssertionError(layer.kind);
         }
     }
 
     /** r = D z − x. */
-    private static void residual(Blas b, Mat d, Mat z, Mat x, Mat r) {
+    private static void residual(Blas b, long pass, Mat d, Mat z, Mat x, Mat r) {
         b.copy(x, r);
-        b.gemm(false, false, 1, d, z, -1, r);
+        weightProduct(b, pass, false, 1, d, z, -1, r);
+    }
+
+    /**
+     * c ← α·op(w)·x + β·c for a matrix w fixed during the pass (a layer's weights, D, Dᵀ): in a tile of a
+     * split pass ({@code pass} ≠ 0) op(w) is laid out once per thread and pass instead of once per tile.
+     */
+    private static void weightProduct(Blas b, long pass, boolean ta, double alpha, Mat w, Mat x, double beta, Mat c) {
+        if (pass != 0) {
+            b.gemmReusingA(pass, ta, false, alpha, w, x, beta, c);
+        } else {
+            b.gemm(ta, false, alpha, w, x, beta, c);
+        }
     }
 
     void backward(UnrolledModel model, Tape tape, Matrix gradZ, int lastLayers, ParameterSet grads, Matrix gradD) {
         NetworkSpec spec = model.spec();
-        DType dt = spec.dtype();
-        int m = spec.atoms();
-        int n = spec.signalDim();
         int k = tape.layersRun();
         int batch = tape.batch();
-        double lambda = model.lambda();
         // Layers inside the window overwrite every gradient they own (products with β = 0, scalars set);
         // only the others need zeros. Filling all of them first cost a pass over 1.6 M LISTA parameters.
         for (int l = 0; l < spec.layers(); l++) {
@@ -270,76 +292,109 @@ final class UnrolledPasses {
         if (gd != null) {
             blas.fill(gd, 0);
         }
-        Mat d = Mat.of(model.dictionary());
-        Mat x = Mat.of(tape.input());
-        Workspace ws = workspaces.get();
-        Mat g = ws.get(0, dt, m, batch);
-        Mat gPrev = ws.get(1, dt, m, batch);
-        Mat ubar = ws.get(2, dt, m, batch);
-        Mat r = ws.get(3, dt, n, batch);
-        Mat wu = ws.get(4, dt, n, batch);
-        Mat dT = null;
-        if (spec.parametrization() != Parametrization.LISTA && lastLayers > 0) {
-            dT = ws.get(TRANSPOSE_SLOT, dt, m, n);
-            blas.transpose(d, dT);
+        if (lastLayers == 0) {
+            return;
         }
-        blas.copy(Mat.of(gradZ), g);
+        Mat dT = null;
+        if (spec.parametrization() != Parametrization.LISTA) {
+            dT = workspaces.get().get(TRANSPOSE_SLOT, spec.dtype(), spec.atoms(), spec.signalDim());
+            blas.transpose(Mat.of(model.dictionary()), dT);
+        }
+        long work = (long) batch * lastLayers * spec.atoms() * (spec.atoms() + spec.signalDim()) * 3;
+        int tiles = (batch + TILE - 1) / TILE;
+        int parts = Math.min(workers.threads(), tiles);
+        int partLength = (tiles + parts - 1) / parts * TILE;
+        BackwardParts sums = BACKWARD_PARTS.get();
+        if (batch >= TILED_FROM && workers.splits(batch, partLength, work)) {
+            // Parts of the batch, each on one thread with serial products, tile by tile through every layer of
+            // the window, so that a tile's codes and gradients stay in that core's cache. Each part sums its
+            // weight gradients on its own (part 0 into the caller's gradients), and the parts are added in
+            // part order afterwards: the parts are fixed by the batch and thread count alone, so the result
+            // never depends on which thread ran which part.
+            sums.prepare(parts, model, grads, gd, k, lastLayers);
+            BackwardTiles body = BACKWARD_TILES.get().set(this, model, tape, gradZ, dT, lastLayers, sums, partLength,
+                    PASSES.incrementAndGet());
+            try {
+                workers.forRange(batch, partLength, work, body);
+            } finally {
+                body.clear();
+            }
+        } else {
+            sums.prepare(1, model, grads, gd, k, lastLayers);
+            backwardColumns(blas, model, tape, gradZ, dT, lastLayers, sums.part(0), 0, batch, true, 0);
+        }
+        sums.finish(blas, model, grads, k, lastLayers);
+    }
+
+    /**
+     * The reverse mode through the last {@code lastLayers} layers over columns [j0, j1) of the batch, with
+     * {@code b}'s products, into {@code part}: its weight gradients are overwritten ({@code first}) or added
+     * to, and its scalar sums and D's gradient are added to. {@code pass}: as in {@link #forwardColumns}.
+     */
+    private void backwardColumns(Blas b, UnrolledModel model, Tape tape, Matrix gradZ, Mat dT, int lastLayers,
+                                 BackwardPart part, int j0, int j1, boolean first, long pass) {
+        NetworkSpec spec = model.spec();
+        DType dt = spec.dtype();
+        int m = spec.atoms();
+        int n = spec.signalDim();
+        int k = tape.layersRun();
+        int width = j1 - j0;
+        TileViews views = pass != 0 ? TILE_VIEWS.get() : null;
+        int tile = j0 / TILE;
+        Mat d = Mat.of(model.dictionary());
+        Mat x = columns(views, TileViews.X, tile, tape.input(), j0, j1);
+        Workspace ws = workspaces.get();
+        Mat g = ws.get(0, dt, m, width);
+        Mat gPrev = ws.get(1, dt, m, width);
+        Mat ubar = ws.get(2, dt, m, width);
+        Mat r = ws.get(3, dt, n, width);
+        Mat wu = ws.get(4, dt, n, width);
+        Mat gd = part.dictionary;
+        double beta = first ? 0 : 1;
+        b.copy(columns(views, TileViews.GRAD_Z, tile, gradZ, j0, j1), g);
         Layer layer = LAYER.get();
         for (int t = k; t > k - lastLayers; t--) {
             int l = t - 1;
             layer.load(model, l);
-            Mat zp = Mat.of(tape.z(t - 1));
-            double[] rowS = Scratch.doubles(Scratch.ROW_SIGN_SUMS, m);
-            java.util.Arrays.fill(rowS, 0, m, 0);
-            blas.maskedGradient(Mat.of(tape.u(t)), layer.tau, g, ubar, rowS);
-            double sumS = 0;
-            for (int i = 0; i < m; i++) {
-                sumS += rowS[i];
-            }
-            ParameterSet p = grads;
+            Mat zp = columns(views, TileViews.tapeZ(t - 1), tile, tape.z(t - 1), j0, j1);
+            b.maskedGradient(columns(views, TileViews.tapeU(t), tile, tape.u(t), j0, j1), layer.tau, g, ubar,
+                    part.rowSignSums[l]);
             switch (layer.kind) {
                 case LISTA -> {
-                    blas.gemm(false, true, 1, ubar, zp, 0, Mat.of(p.get(l, ParamKind.W_Z)));
-                    blas.gemm(false, true, 1, ubar, x, 0, Mat.of(p.get(l, ParamKind.W_X)));
-                    perAtom(Mat.of(p.get(l, ParamKind.THRESHOLDS)), lambda, rowS);
-                    blas.gemm(true, false, 1, layer.w, ubar, 0, gPrev);
+                    b.gemm(false, true, 1, ubar, zp, beta, part.weight(l, ParamKind.W_Z));
+                    b.gemm(false, true, 1, ubar, x, beta, part.weight(l, ParamKind.W_X));
+                    weightProduct(b, pass, true, 1, layer.w, ubar, 0, gPrev);
                 }
                 case COUPLED, COUPLED_SCALAR_THRESHOLD -> {
-                    residual(blas, d, zp, x, r);
-                    blas.gemm(false, true, -1, ubar, r, 0, Mat.of(p.get(l, ParamKind.W_COUPLED)));
-                    if (layer.kind == LayerKind.COUPLED) {
-                        perAtom(Mat.of(p.get(l, ParamKind.THRESHOLDS)), lambda, rowS);
-                    } else {
-                        Mat.of(p.get(l, ParamKind.THRESHOLD)).set(0, 0, 0.0 + -lambda * sumS);
-                    }
-                    blas.gemm(true, false, 1, layer.w, ubar, 0, wu);
+                    residual(b, pass, d, zp, x, r);
+                    b.gemm(false, true, -1, ubar, r, beta, part.weight(l, ParamKind.W_COUPLED));
+                    weightProduct(b, pass, true, 1, layer.w, ubar, 0, wu);
                     if (gd != null) {
-                        blas.gemm(false, true, -1, wu, zp, 1, gd);
+                        b.gemm(false, true, -1, wu, zp, 1, gd);
                     }
-                    blas.copy(ubar, gPrev);
-                    blas.gemm(false, false, -1, dT, wu, 1, gPrev);
+                    b.copy(ubar, gPrev);
+                    weightProduct(b, pass, false, -1, dT, wu, 1, gPrev);
                 }
                 case ALISTA -> {
-                    residual(blas, d, zp, x, r);
-                    blas.gemm(false, false, 1, Mat.of(model.analyticWeights()), ubar, 0, wu);
-                    Mat.of(p.get(l, ParamKind.STEP_SIZE)).set(0, 0, 0.0 + -blas.dot(wu, r));
-                    Mat.of(p.get(l, ParamKind.THRESHOLD)).set(0, 0, 0.0 + -lambda * sumS);
+                    residual(b, pass, d, zp, x, r);
+                    weightProduct(b, pass, false, 1, Mat.of(model.analyticWeights()), ubar, 0, wu);
+                    part.residualDots[l] += b.dot(wu, r);
                     if (gd != null) {
-                        blas.gemm(false, true, -layer.alpha, wu, zp, 1, gd);
+                        b.gemm(false, true, -layer.alpha, wu, zp, 1, gd);
                     }
-                    blas.copy(ubar, gPrev);
-                    blas.gemm(false, false, -layer.alpha, dT, wu, 1, gPrev);
+                    b.copy(ubar, gPrev);
+                    weightProduct(b, pass, false, -layer.alpha, dT, wu, 1, gPrev);
                 }
                 case STEP -> {
-                    residual(blas, d, zp, x, r);
-                    blas.gemm(false, false, 1, d, ubar, 0, wu);
-                    Mat.of(p.get(l, ParamKind.STEP_SIZE)).set(0, 0, 0.0 + (-blas.dot(wu, r) - lambda * sumS));
+                    residual(b, pass, d, zp, x, r);
+                    weightProduct(b, pass, false, 1, d, ubar, 0, wu);
+                    part.residualDots[l] += b.dot(wu, r);
                     if (gd != null) {
-                        blas.gemm(false, true, -layer.alpha, r, ubar, 1, gd);
-                        blas.gemm(false, true, -layer.alpha, wu, zp, 1, gd);
+                        b.gemm(false, true, -layer.alpha, r, ubar, 1, gd);
+                        b.gemm(false, true, -layer.alpha, wu, zp, 1, gd);
                     }
-                    blas.copy(ubar, gPrev);
-                    blas.gemm(false, false, -layer.alpha, dT, wu, 1, gPrev);
+                    b.copy(ubar, gPrev);
+                    weightProduct(b, pass, false, -layer.alpha, dT, wu, 1, gPrev);
                 }
                 default -> throw new AssertionError(layer.kind);
             }
@@ -347,6 +402,188 @@ final class UnrolledPasses {
             g = gPrev;
             gPrev = swap;
         }
+    }
+
+    /** The arguments of a tiled reverse pass, in a per-thread object reused from pass to pass. */
+    private static final class BackwardTiles implements Workers.Range {
+        private UnrolledPasses passes;
+        private UnrolledModel model;
+        private Tape tape;
+        private Matrix gradZ;
+        private Mat dT;
+        private int lastLayers;
+        private BackwardParts sums;
+        private int partLength;
+        private long pass;
+
+        BackwardTiles set(UnrolledPasses passes, UnrolledModel model, Tape tape, Matrix gradZ, Mat dT, int lastLayers,
+                          BackwardParts sums, int partLength, long pass) {
+            this.pass = pass;
+            this.passes = passes;
+            this.model = model;
+            this.tape = tape;
+            this.gradZ = gradZ;
+            this.dT = dT;
+            this.lastLayers = lastLayers;
+            this.sums = sums;
+            this.partLength = partLength;
+            return this;
+        }
+
+        void clear() {
+            passes = null;
+            model = null;
+            tape = null;
+            gradZ = null;
+            dT = null;
+            sums = null;
+        }
+
+        @Override
+        public void run(int from, int to) {
+            // A range holds whole parts (several when the pool was busy and the caller runs them all).
+            for (int start = from; start < to; start += partLength) {
+                BackwardPart part = sums.part(start / partLength);
+                int end = Math.min(to, start + partLength);
+                if (start > 0 && part.dictionary != null) {
+                    passes.serial.fill(part.dictionary, 0); // part 0 adds into the caller's, zeroed before
+                }
+                for (int j = start; j < end; j += TILE) {
+                    passes.backwardColumns(passes.serial, model, tape, gradZ, dT, lastLayers, part, j,
+                            Math.min(end, j + TILE), j == start, pass);
+                }
+            }
+        }
+    }
+
+    /**
+     * One part's share of a reverse pass: where its weight gradients and D's gradient go (part 0: the
+     * caller's own matrices; the others: buffers of their own, kept from pass to pass) and its sums, in double,
+     * of sign(u)·ū per layer and atom and of ⟨W̃ū, r⟩ per layer.
+     */
+    private static final class BackwardPart {
+        /** [layer][ParamKind ordinal]: this part's weight-gradient target. */
+        private Mat[][] weights = new Mat[0][];
+        Mat dictionary;
+        double[][] rowSignSums = new double[0][];
+        double[] residualDots = new double[0];
+
+        Mat weight(int layer, ParamKind kind) {
+            return weights[layer][kind.ordinal()];
+        }
+
+        /** Targets the caller's matrices ({@code own}) or this part's buffers, and zeroes the sums. */
+        void prepare(boolean own, UnrolledModel model, ParameterSet grads, Mat gradD, int first, int end) {
+            NetworkSpec spec = model.spec();
+            int layers = spec.layers();
+            if (weights.length < layers) {
+                weights = java.util.Arrays.copyOf(weights, layers);
+                rowSignSums = java.util.Arrays.copyOf(rowSignSums, layers);
+                residualDots = new double[layers];
+            }
+            for (int l = first; l < end; l++) {
+                if (weights[l] == null) {
+                    weights[l] = new Mat[ParamKind.values().length];
+                }
+                if (rowSignSums[l] == null || rowSignSums[l].length < spec.atoms()) {
+                    rowSignSums[l] = new double[spec.atoms()];
+                }
+                java.util.Arrays.fill(rowSignSums[l], 0);
+                residualDots[l] = 0;
+                java.util.List<ParamKind> kinds = spec.parametrization().layout(l);
+                for (int i = 0; i < kinds.size(); i++) {
+                    ParamKind kind = kinds.get(i);
+                    if (kind == ParamKind.W_Z || kind == ParamKind.W_X || kind == ParamKind.W_COUPLED) {
+                        Mat target = Mat.of(grads.get(l, kind));
+                        weights[l][kind.ordinal()] = own ? target : buffer(weights[l][kind.ordinal()], target);
+                    }
+                }
+            }
+            dictionary = gradD == null ? null : own ? gradD : buffer(dictionary, gradD);
+        }
+
+        /** {@code kept} when it has {@code like}'s shape and precision, else a new packed matrix. */
+        private static Mat buffer(Mat kept, Mat like) {
+            if (kept != null && kept.rows() == like.rows() && kept.cols() == like.cols() && kept.dtype() == like.dtype()) {
+                return kept;
+            }
+            return new Mat(VecBuffer.allocate(like.dtype(), (long) like.rows() * like.cols()), 0, like.rows(), like.rows(),
+                    like.cols());
+        }
+    }
+
+    /** The parts of a reverse pass, kept per calling thread so that a pass allocates nothing. */
+    private static final class BackwardParts {
+        private BackwardPart[] parts = new BackwardPart[0];
+        private int count;
+
+        BackwardPart part(int i) {
+            return parts[i];
+        }
+
+        void prepare(int count, UnrolledModel model, ParameterSet grads, Mat gradD, int layersRun, int lastLayers) {
+            if (parts.length < count) {
+                BackwardPart[] grown = java.util.Arrays.copyOf(parts, count);
+                for (int i = parts.length; i < count; i++) {
+                    grown[i] = new BackwardPart();
+                }
+                parts = grown;
+            }
+            this.count = count;
+            for (int i = 0; i < count; i++) {
+                parts[i].prepare(i == 0, model, grads, gradD, layersRun - lastLayers, layersRun);
+            }
+        }
+
+        /**
+         * Adds the parts in order: the weight gradients and D's gradient of parts 1… into part 0's (the
+         * caller's), and the scalar sums into each window layer's threshold and step-size gradients.
+         */
+        void finish(Blas blas, UnrolledModel model, ParameterSet grads, int layersRun, int lastLayers) {
+            NetworkSpec spec = model.spec();
+            int m = spec.atoms();
+            double lambda = model.lambda();
+            BackwardPart own = parts[0];
+            for (int l = layersRun - lastLayers; l < layersRun; l++) {
+                for (int p = 1; p < count; p++) {
+                    BackwardPart part = parts[p];
+                    for (ParamKind kind : WEIGHT_KINDS) {
+                        Mat sum = own.weights[l][kind.ordinal()];
+                        if (sum != null && spec.parametrization().layout(l).contains(kind)) {
+                            blas.axpy(1, part.weight(l, kind), sum);
+                        }
+                    }
+                    double[] rowS = part.rowSignSums[l];
+                    for (int i = 0; i < m; i++) {
+                        own.rowSignSums[l][i] += rowS[i];
+                    }
+                    own.residualDots[l] += part.residualDots[l];
+                }
+                double[] rowS = own.rowSignSums[l];
+                double sumS = 0;
+                for (int i = 0; i < m; i++) {
+                    sumS += rowS[i];
+                }
+                double dot = own.residualDots[l];
+                switch (spec.parametrization().layerKind(l)) {
+                    case LISTA, COUPLED -> perAtom(Mat.of(grads.get(l, ParamKind.THRESHOLDS)), lambda, rowS);
+                    case COUPLED_SCALAR_THRESHOLD -> Mat.of(grads.get(l, ParamKind.THRESHOLD)).set(0, 0, 0.0 + -lambda * sumS);
+                    case ALISTA -> {
+                        Mat.of(grads.get(l, ParamKind.STEP_SIZE)).set(0, 0, 0.0 + -dot);
+                        Mat.of(grads.get(l, ParamKind.THRESHOLD)).set(0, 0, 0.0 + -lambda * sumS);
+                    }
+                    case STEP -> Mat.of(grads.get(l, ParamKind.STEP_SIZE)).set(0, 0, 0.0 + (-dot - lambda * sumS));
+                    default -> throw new AssertionError(spec.parametrization().layerKind(l));
+                }
+            }
+            if (own.dictionary != null) {
+                for (int p = 1; p < count; p++) {
+                    blas.axpy(1, parts[p].dictionary, own.dictionary);
+                }
+            }
+        }
+
+        private static final ParamKind[] WEIGHT_KINDS = {ParamKind.W_Z, ParamKind.W_X, ParamKind.W_COUPLED};
     }
 
     private static void perAtom(Mat theta, double lambda, double[] rowS) {

@@ -54,24 +54,28 @@ public class ReverseModeConformance extends ConformanceBase {
     }
 
     static Gradients gradients(Backend be, NetworkFixture f, DType dtype, int lastLayers) {
-        NetworkSpec spec = new NetworkSpec(f.spec.parametrization(), LAYERS, N, M, dtype);
+        int layers = f.spec.layers();
+        int n = f.spec.signalDim();
+        int m = f.spec.atoms();
+        int batch = f.x.cols;
+        NetworkSpec spec = new NetworkSpec(f.spec.parametrization(), layers, n, m, dtype);
         try (NetworkFixture.Uploaded up = f.upload(be, dtype);
-             Tape tape = be.newTape(spec, BATCH);
-             Matrix z = be.allocate(dtype, M, BATCH);
-             Matrix gradZ = be.allocate(dtype, M, BATCH);
-             Matrix gradDLoss = be.allocate(dtype, N, M);
-             Matrix gradDLayers = be.allocate(dtype, N, M);
+             Tape tape = be.newTape(spec, batch);
+             Matrix z = be.allocate(dtype, m, batch);
+             Matrix gradZ = be.allocate(dtype, m, batch);
+             Matrix gradDLoss = be.allocate(dtype, n, m);
+             Matrix gradDLayers = be.allocate(dtype, n, m);
              ParameterSet grads = be.newParameters(spec)) {
             UnrolledModel model = up.model();
             be.unrolledForward(model, up.x(), tape, z);
             be.lassoObjective(model.dictionary(), up.x(), z, f.lambda, null, gradZ, gradDLoss);
             be.unrolledBackward(model, tape, gradZ, grads, gradDLayers, lastLayers);
             List<List<HostMatrix>> g = new ArrayList<>();
-            for (int l = 0; l < LAYERS; l++) {
-                g.add(grads.layer(l).stream().map(m -> HostMatrix.download(be, m)).toList());
+            for (int l = 0; l < layers; l++) {
+                g.add(grads.layer(l).stream().map(mat -> HostMatrix.download(be, mat)).toList());
             }
             HostMatrix dTotal = HostMatrix.download(be, gradDLoss).combine(1, 1, HostMatrix.download(be, gradDLayers));
-            return new Gradients(g, dTotal, HostMatrix.download(be, tape.z(LAYERS - lastLayers)));
+            return new Gradients(g, dTotal, HostMatrix.download(be, tape.z(layers - lastLayers)));
         }
     }
 
@@ -138,6 +142,28 @@ public class ReverseModeConformance extends ConformanceBase {
     }
 
     /**
+     * A batch of 300 (three tiles of 132, the last partial) through a network large enough that cpu-vector
+     * splits the reverse pass into parts of the batch on separate threads and adds their weight gradients
+     * afterwards: every gradient, full and truncated, against the reference backend's in F64, and F32 against
+     * those too.
+     */
+    @ParameterizedTest(name = "large batch {0}")
+    @EnumSource(Parametrization.class)
+    void largeBatchGradientsMatchTheReference(Parametrization p) {
+        int layers = 5;
+        NetworkFixture f64 = NetworkFixture.create(p, DType.F64, 13, 21, 300, layers, LAMBDA, 0.15, 70 + p.ordinal(), 0);
+        NetworkFixture f32 = NetworkFixture.create(p, DType.F32, 13, 21, 300, layers, LAMBDA, 0.15, 70 + p.ordinal(), 1e-6);
+        try (Backend reference = TckBackend.reference()) {
+            for (int lastLayers : new int[]{layers, 2}) {
+                compare(p, gradients(reference, f64, DType.F64, lastLayers), gradients(backend, f64, DType.F64, lastLayers),
+                        1e-10, "batch 300 F64 vs reference F64, last " + lastLayers);
+                compare(p, gradients(reference, f32, DType.F64, lastLayers), gradients(backend, f32, DType.F32, lastLayers),
+                        2e-4, "batch 300 F32 vs reference F64, last " + lastLayers);
+            }
+        }
+    }
+
+    /**
      * At an exact tie |u| = τ the mask is 0 (PyTorch's relu'(0) = 0): a one-layer coupled network with
      * D = I, W = I/2, θ = 1/4, λ = 1/2 and x = (1/4, 1/2) puts u₁ exactly on its threshold (binary fractions,
      * exact in both precisions), so θ₁ and row 1 of W get no gradient, while coordinate 2 does.
@@ -171,7 +197,7 @@ public class ReverseModeConformance extends ConformanceBase {
     }
 
     private static void compare(Parametrization p, Gradients expected, Gradients actual, double rel, String what) {
-        for (int l = 0; l < LAYERS; l++) {
+        for (int l = 0; l < expected.params().size(); l++) {
             for (int s = 0; s < expected.params().get(l).size(); s++) {
                 Close.normwise(expected.params().get(l).get(s), actual.params().get(l).get(s), rel, 1e-3,
                         p.id() + " " + what + ": layer " + l + " " + p.layout(l).get(s).id());
