@@ -21,8 +21,8 @@ import dev.unroll.engine.UnrolledModel;
  * step     U = Z − α Dᵀ R, τ = λα     α̂ = −⟨DŪ, R⟩ − λ Σ S                       Z̄ = Ū − α Dᵀ(DŪ)    D̂ −= α (R Ūᵀ + (DŪ) Zᵀ)
  * </pre>
  * Scratch matrices come from the executing thread's {@link Workspace}. From a batch of {@link #TILED_FROM},
- * the forward pass runs batch-tiled, {@link #TILE} columns a tile: each thread takes tiles and runs each through every layer with
- * products of its own, so a tile stays in that core's cache across layers and no product is split and
+ * the forward pass runs batch-tiled, {@link #TILE} columns a tile: each thread takes tiles and runs each
+ * through every layer with products of its own, so a tile stays in that core's cache across layers and no product is split and
  * joined. The reverse mode runs the same way in parts of the batch, one per thread, each summing its own
  * weight gradients; the parts are added in a fixed order afterwards.
  */
@@ -45,7 +45,7 @@ final class UnrolledPasses {
     private static final ThreadLocal<ForwardTiles> FORWARD_TILES = ThreadLocal.withInitial(ForwardTiles::new);
     private static final ThreadLocal<TileViews> TILE_VIEWS = ThreadLocal.withInitial(TileViews::new);
     private static final ThreadLocal<BackwardTiles> BACKWARD_TILES = ThreadLocal.withInitial(BackwardTiles::new);
-    private static final ThreadLocal<BackwardParts> BACKWARD_PARTS = ThreadLocal.withInitial(BackwardParts::new);
+    private static final ThreadLocal<GradientParts> BACKWARD_PARTS = ThreadLocal.withInitial(GradientParts::new);
     /** Numbers the split passes, so that a thread's laid-out weights ({@link PackCache}) last one pass. */
     private static final java.util.concurrent.atomic.AtomicLong PASSES = new java.util.concurrent.atomic.AtomicLong();
 
@@ -304,7 +304,7 @@ final class UnrolledPasses {
         int tiles = (batch + TILE - 1) / TILE;
         int parts = Math.min(workers.threads(), tiles);
         int partLength = (tiles + parts - 1) / parts * TILE;
-        BackwardParts sums = BACKWARD_PARTS.get();
+        GradientParts sums = BACKWARD_PARTS.get();
         if (batch >= TILED_FROM && workers.splits(batch, partLength, work)) {
             // Parts of the batch, each on one thread with serial products, tile by tile through every layer of
             // the window, so that a tile's codes and gradients stay in that core's cache. Each part sums its
@@ -332,7 +332,7 @@ final class UnrolledPasses {
      * to, and its scalar sums and D's gradient are added to. {@code pass}: as in {@link #forwardColumns}.
      */
     private void backwardColumns(Blas b, UnrolledModel model, Tape tape, Matrix gradZ, Mat dT, int lastLayers,
-                                 BackwardPart part, int j0, int j1, boolean first, long pass) {
+                                 GradientParts.Part part, int j0, int j1, boolean first, long pass) {
         NetworkSpec spec = model.spec();
         DType dt = spec.dtype();
         int m = spec.atoms();
@@ -412,12 +412,12 @@ final class UnrolledPasses {
         private Matrix gradZ;
         private Mat dT;
         private int lastLayers;
-        private BackwardParts sums;
+        private GradientParts sums;
         private int partLength;
         private long pass;
 
         BackwardTiles set(UnrolledPasses passes, UnrolledModel model, Tape tape, Matrix gradZ, Mat dT, int lastLayers,
-                          BackwardParts sums, int partLength, long pass) {
+                          GradientParts sums, int partLength, long pass) {
             this.pass = pass;
             this.passes = passes;
             this.model = model;
@@ -443,7 +443,7 @@ final class UnrolledPasses {
         public void run(int from, int to) {
             // A range holds whole parts (several when the pool was busy and the caller runs them all).
             for (int start = from; start < to; start += partLength) {
-                BackwardPart part = sums.part(start / partLength);
+                GradientParts.Part part = sums.part(start / partLength);
                 int end = Math.min(to, start + partLength);
                 if (start > 0 && part.dictionary != null) {
                     passes.serial.fill(part.dictionary, 0); // part 0 adds into the caller's, zeroed before
@@ -453,142 +453,6 @@ final class UnrolledPasses {
                             Math.min(end, j + TILE), j == start, pass);
                 }
             }
-        }
-    }
-
-    /**
-     * One part's share of a reverse pass: where its weight gradients and D's gradient go (part 0: the
-     * caller's own matrices; the others: buffers of their own, kept from pass to pass) and its sums, in double,
-     * of sign(u)·ū per layer and atom and of ⟨W̃ū, r⟩ per layer.
-     */
-    private static final class BackwardPart {
-        /** [layer][ParamKind ordinal]: this part's weight-gradient target. */
-        private Mat[][] weights = new Mat[0][];
-        Mat dictionary;
-        double[][] rowSignSums = new double[0][];
-        double[] residualDots = new double[0];
-
-        Mat weight(int layer, ParamKind kind) {
-            return weights[layer][kind.ordinal()];
-        }
-
-        /** Targets the caller's matrices ({@code own}) or this part's buffers, and zeroes the sums. */
-        void prepare(boolean own, UnrolledModel model, ParameterSet grads, Mat gradD, int first, int end) {
-            NetworkSpec spec = model.spec();
-            int layers = spec.layers();
-            if (weights.length < layers) {
-                weights = java.util.Arrays.copyOf(weights, layers);
-                rowSignSums = java.util.Arrays.copyOf(rowSignSums, layers);
-                residualDots = new double[layers];
-            }
-            for (int l = first; l < end; l++) {
-                if (weights[l] == null) {
-                    weights[l] = new Mat[ParamKind.values().length];
-                }
-                if (rowSignSums[l] == null || rowSignSums[l].length < spec.atoms()) {
-                    rowSignSums[l] = new double[spec.atoms()];
-                }
-                java.util.Arrays.fill(rowSignSums[l], 0);
-                residualDots[l] = 0;
-                java.util.List<ParamKind> kinds = spec.parametrization().layout(l);
-                for (int i = 0; i < kinds.size(); i++) {
-                    ParamKind kind = kinds.get(i);
-                    if (kind == ParamKind.W_Z || kind == ParamKind.W_X || kind == ParamKind.W_COUPLED) {
-                        Mat target = Mat.of(grads.get(l, kind));
-                        weights[l][kind.ordinal()] = own ? target : buffer(weights[l][kind.ordinal()], target);
-                    }
-                }
-            }
-            dictionary = gradD == null ? null : own ? gradD : buffer(dictionary, gradD);
-        }
-
-        /** {@code kept} when it has {@code like}'s shape and precision, else a new packed matrix. */
-        private static Mat buffer(Mat kept, Mat like) {
-            if (kept != null && kept.rows() == like.rows() && kept.cols() == like.cols() && kept.dtype() == like.dtype()) {
-                return kept;
-            }
-            return new Mat(VecBuffer.allocate(like.dtype(), (long) like.rows() * like.cols()), 0, like.rows(), like.rows(),
-                    like.cols());
-        }
-    }
-
-    /** The parts of a reverse pass, kept per calling thread so that a pass allocates nothing. */
-    private static final class BackwardParts {
-        private BackwardPart[] parts = new BackwardPart[0];
-        private int count;
-
-        BackwardPart part(int i) {
-            return parts[i];
-        }
-
-        void prepare(int count, UnrolledModel model, ParameterSet grads, Mat gradD, int layersRun, int lastLayers) {
-            if (parts.length < count) {
-                BackwardPart[] grown = java.util.Arrays.copyOf(parts, count);
-                for (int i = parts.length; i < count; i++) {
-                    grown[i] = new BackwardPart();
-                }
-                parts = grown;
-            }
-            this.count = count;
-            for (int i = 0; i < count; i++) {
-                parts[i].prepare(i == 0, model, grads, gradD, layersRun - lastLayers, layersRun);
-            }
-        }
-
-        /**
-         * Adds the parts in order: the weight gradients and D's gradient of parts 1… into part 0's (the
-         * caller's), and the scalar sums into each window layer's threshold and step-size gradients.
-         */
-        void finish(Blas blas, UnrolledModel model, ParameterSet grads, int layersRun, int lastLayers) {
-            NetworkSpec spec = model.spec();
-            int m = spec.atoms();
-            double lambda = model.lambda();
-            BackwardPart own = parts[0];
-            for (int l = layersRun - lastLayers; l < layersRun; l++) {
-                for (int p = 1; p < count; p++) {
-                    BackwardPart part = parts[p];
-                    for (ParamKind kind : WEIGHT_KINDS) {
-                        Mat sum = own.weights[l][kind.ordinal()];
-                        if (sum != null && spec.parametrization().layout(l).contains(kind)) {
-                            blas.axpy(1, part.weight(l, kind), sum);
-                        }
-                    }
-                    double[] rowS = part.rowSignSums[l];
-                    for (int i = 0; i < m; i++) {
-                        own.rowSignSums[l][i] += rowS[i];
-                    }
-                    own.residualDots[l] += part.residualDots[l];
-                }
-                double[] rowS = own.rowSignSums[l];
-                double sumS = 0;
-                for (int i = 0; i < m; i++) {
-                    sumS += rowS[i];
-                }
-                double dot = own.residualDots[l];
-                switch (spec.parametrization().layerKind(l)) {
-                    case LISTA, COUPLED -> perAtom(Mat.of(grads.get(l, ParamKind.THRESHOLDS)), lambda, rowS);
-                    case COUPLED_SCALAR_THRESHOLD -> Mat.of(grads.get(l, ParamKind.THRESHOLD)).set(0, 0, 0.0 + -lambda * sumS);
-                    case ALISTA -> {
-                        Mat.of(grads.get(l, ParamKind.STEP_SIZE)).set(0, 0, 0.0 + -dot);
-                        Mat.of(grads.get(l, ParamKind.THRESHOLD)).set(0, 0, 0.0 + -lambda * sumS);
-                    }
-                    case STEP -> Mat.of(grads.get(l, ParamKind.STEP_SIZE)).set(0, 0, 0.0 + (-dot - lambda * sumS));
-                    default -> throw new AssertionError(spec.parametrization().layerKind(l));
-                }
-            }
-            if (own.dictionary != null) {
-                for (int p = 1; p < count; p++) {
-                    blas.axpy(1, parts[p].dictionary, own.dictionary);
-                }
-            }
-        }
-
-        private static final ParamKind[] WEIGHT_KINDS = {ParamKind.W_Z, ParamKind.W_X, ParamKind.W_COUPLED};
-    }
-
-    private static void perAtom(Mat theta, double lambda, double[] rowS) {
-        for (int i = 0; i < theta.rows(); i++) {
-            theta.set(i, 0, 0.0 + -lambda * rowS[i]); // 0.0 + turns −0 into +0, as an accumulator
         }
     }
 
