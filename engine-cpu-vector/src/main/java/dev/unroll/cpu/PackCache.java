@@ -26,29 +26,40 @@ final class PackCache {
     }
 
     GemmF32.PackedOperand f32(long pass, boolean ta, Mat a) {
-        int i = find(ta, a);
-        if (i < 0) {
-            i = add(ta, a, new GemmF32.PackedOperand());
-        }
+        int i = entry(ta, a);
         GemmF32.PackedOperand op = (GemmF32.PackedOperand) operands[i];
-        if (passes[i] != pass) {
+        if (stale(i, pass)) {
             op.pack(ta, ta ? a.cols() : a.rows(), ta ? a.rows() : a.cols(), a.f(), a.off(), a.ld());
-            passes[i] = pass;
         }
         return op;
     }
 
     GemmF64.PackedOperand f64(long pass, boolean ta, Mat a) {
-        int i = find(ta, a);
-        if (i < 0) {
-            i = add(ta, a, new GemmF64.PackedOperand());
-        }
+        int i = entry(ta, a);
         GemmF64.PackedOperand op = (GemmF64.PackedOperand) operands[i];
-        if (passes[i] != pass) {
+        if (stale(i, pass)) {
             op.pack(ta, ta ? a.cols() : a.rows(), ta ? a.rows() : a.cols(), a.d(), a.off(), a.ld());
-            passes[i] = pass;
         }
         return op;
+    }
+
+    /** Whether entry {@code i} was laid out in another pass; it then counts as laid out in {@code pass}. */
+    private boolean stale(int i, long pass) {
+        if (passes[i] == pass) {
+            return false;
+        }
+        passes[i] = pass;
+        return true;
+    }
+
+    /** The entry of {@code a} and {@code ta}, added (with an operand of a's precision) if there is none. */
+    private int entry(boolean ta, Mat a) {
+        int i = find(ta, a);
+        if (i >= 0) {
+            return i;
+        }
+        return add(ta, a, a.dtype() == dev.unroll.engine.DType.F32 ? new GemmF32.PackedOperand()
+                : new GemmF64.PackedOperand());
     }
 
     /** The entry of {@code a} (by identity: a matrix keeps one kernel view) and {@code ta}, or −1. */
