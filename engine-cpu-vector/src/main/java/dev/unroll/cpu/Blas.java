@@ -68,11 +68,7 @@ final class Blas {
             return;
         }
         Splits.GemvRange split = SPLITS.get().gemv.set(ta, alpha, a, x, beta, y);
-        try {
-            workers.forRange(batch, 1, work, split);
-        } finally {
-            split.clear();
-        }
+        workers.forRangeAndClear(batch, 1, work, split);
     }
 
     /** Products [from, to) of {@link #gemvStridedBatched}. */
@@ -124,11 +120,7 @@ final class Blas {
             java.util.Arrays.fill(parts[c], 0, rowSignSums.length, 0);
         }
         Splits.MaskedRange split = SPLITS.get().masked.set(u, tau, g, ubar, parts, chunk);
-        try {
-            workers.forRange(u.cols(), 1, work, split);
-        } finally {
-            split.clear();
-        }
+        workers.forRangeAndClear(u.cols(), 1, work, split);
         for (int c = 0; c < chunks; c++) {
             double[] part = parts[c];
             for (int i = 0; i < rowSignSums.length; i++) {
@@ -247,11 +239,7 @@ final class Blas {
             return;
         }
         Splits.AdamColumns split = SPLITS.get().adamColumns.set(p, g, m, v, lr, beta1, beta2, eps, step);
-        try {
-            workers.forRange(p.cols(), 1, work, split);
-        } finally {
-            split.clear();
-        }
+        workers.forRangeAndClear(p.cols(), 1, work, split);
     }
 
     /**
@@ -281,11 +269,7 @@ final class Blas {
             return;
         }
         Splits.AdamElements split = SPLITS.get().adamElements.set(p, g, m, v, lr, beta1, beta2, eps, step);
-        try {
-            workers.forRange(n, ADAM_GRAIN, work, split);
-        } finally {
-            split.clear();
-        }
+        workers.forRangeAndClear(n, ADAM_GRAIN, work, split);
     }
 
     private static boolean packed(Matrix x) {
@@ -352,7 +336,7 @@ final class Blas {
         final AdamElements adamElements = new AdamElements();
 
         /** {@link #gemvStridedBatched}'s products. */
-        static final class GemvRange implements Workers.Range {
+        static final class GemvRange implements Workers.ReusedRange {
             private boolean ta;
             private double alpha;
             private double beta;
@@ -370,7 +354,8 @@ final class Blas {
                 return this;
             }
 
-            void clear() {
+            @Override
+            public void clear() {
                 a = null;
                 x = null;
                 y = null;
@@ -383,7 +368,7 @@ final class Blas {
         }
 
         /** {@link #maskedGradient}'s columns, each chunk summing into its own partial row sums. */
-        static final class MaskedRange implements Workers.Range {
+        static final class MaskedRange implements Workers.ReusedRange {
             private Mat u;
             private double[] tau;
             private Mat g;
@@ -401,7 +386,8 @@ final class Blas {
                 return this;
             }
 
-            void clear() {
+            @Override
+            public void clear() {
                 u = null;
                 tau = null;
                 g = null;
@@ -416,7 +402,7 @@ final class Blas {
         }
 
         /** Shared fields of the two Adam splits. */
-        abstract static class AdamArgs<P> {
+        abstract static class AdamArgs<P> implements Workers.ReusedRange {
             P p;
             P g;
             P m;
@@ -439,7 +425,8 @@ final class Blas {
                 this.step = step;
             }
 
-            void clear() {
+            @Override
+            public void clear() {
                 p = null;
                 g = null;
                 m = null;
@@ -448,7 +435,7 @@ final class Blas {
         }
 
         /** {@link #adam}'s columns. */
-        static final class AdamColumns extends AdamArgs<Mat> implements Workers.Range {
+        static final class AdamColumns extends AdamArgs<Mat> {
             AdamColumns set(Mat p, Mat g, Mat m, Mat v, double lr, double beta1, double beta2, double eps, long step) {
                 setArgs(p, g, m, v, lr, beta1, beta2, eps, step);
                 return this;
@@ -461,7 +448,7 @@ final class Blas {
         }
 
         /** {@link #adamAll}'s elements. */
-        static final class AdamElements extends AdamArgs<List<Matrix>> implements Workers.Range {
+        static final class AdamElements extends AdamArgs<List<Matrix>> {
             AdamElements set(List<Matrix> p, List<Matrix> g, List<Matrix> m, List<Matrix> v, double lr, double beta1,
                              double beta2, double eps, long step) {
                 setArgs(p, g, m, v, lr, beta1, beta2, eps, step);

@@ -87,11 +87,7 @@ final class GemmF64 {
             return panels;
         }
         PackSplit split = PACK_SPLIT.get().set(k, a, aOff, lda, panels);
-        try {
-            workers.forRange(blocks, 1, work, split);
-        } finally {
-            split.clear();
-        }
+        workers.forRangeAndClear(blocks, 1, work, split);
         return panels;
     }
 
@@ -123,11 +119,7 @@ final class GemmF64 {
         double[] partial = packBuffer(INNER_PARTIALS, (parts - 1) * m * n);
         InnerSplit split = INNER_SPLIT.get().set(tb, m, n, k, per, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc,
                 partial);
-        try {
-            workers.forRange(parts, 1, work, split);
-        } finally {
-            split.clear();
-        }
+        workers.forRangeAndClear(parts, 1, work, split);
         for (int p = 1; p < parts; p++) {
             int src = (p - 1) * m * n;
             for (int j = 0; j < n; j++) {
@@ -149,7 +141,7 @@ final class GemmF64 {
      * in a per-thread object reused from call to call, since a capturing lambda cost an allocation per split
      * product.
      */
-    private abstract static class ProductArgs implements Workers.Range {
+    private abstract static class ProductArgs implements Workers.ReusedRange {
         boolean tb;
         int m;
         int n;
@@ -185,8 +177,8 @@ final class GemmF64 {
             this.ldc = ldc;
         }
 
-        /** Drops the array references, so a finished product does not keep the caller's matrices reachable. */
-        void clear() {
+        @Override
+        public void clear() {
             a = null;
             b = null;
             c = null;
@@ -207,7 +199,7 @@ final class GemmF64 {
         }
 
         @Override
-        void clear() {
+        public void clear() {
             super.clear();
             partial = null;
         }
@@ -231,7 +223,7 @@ final class GemmF64 {
     }
 
     /** The arguments of a split {@link #packPanels}, in a per-thread object reused from call to call. */
-    private static final class PackSplit implements Workers.Range {
+    private static final class PackSplit implements Workers.ReusedRange {
         private int k;
         private double[] a;
         private int aOff;
@@ -247,7 +239,8 @@ final class GemmF64 {
             return this;
         }
 
-        void clear() {
+        @Override
+        public void clear() {
             a = null;
             panels = null;
         }
@@ -349,11 +342,7 @@ final class GemmF64 {
             // columns at 16).
             Split split = SPLIT.get().set(true, dotForm, transposeA, tb, m, n, k, alpha, a, aOff, lda, null, b, bOff, ldb,
                     beta, c, cOff, ldc);
-            try {
-                workers.forRange(m, 4 * V, work, split);
-            } finally {
-                split.clear();
-            }
+            workers.forRangeAndClear(m, 4 * V, work, split);
             return;
         }
         double[] ap = a;
@@ -375,11 +364,7 @@ final class GemmF64 {
         }
         Split split = SPLIT.get().set(false, dotForm, false, tb, m, n, k, alpha, pa, paOff, paLd, panels, b, bOff, ldb,
                 beta, c, cOff, ldc);
-        try {
-            workers.forRange(n, COLUMN_BLOCK, work, split);
-        } finally {
-            split.clear();
-        }
+        workers.forRangeAndClear(n, COLUMN_BLOCK, work, split);
     }
 
     /**
@@ -404,7 +389,7 @@ final class GemmF64 {
         }
 
         @Override
-        void clear() {
+        public void clear() {
             super.clear();
             panels = null;
         }

@@ -48,12 +48,13 @@ final class GradientParts {
         double lambda = model.lambda();
         Part own = parts[0];
         for (int l = layersRun - lastLayers; l < layersRun; l++) {
+            java.util.List<ParamKind> kinds = spec.parametrization().layout(l);
             for (int p = 1; p < count; p++) {
                 Part part = parts[p];
-                for (ParamKind kind : WEIGHT_KINDS) {
-                    Mat sum = own.weights[l][kind.ordinal()];
-                    if (sum != null && spec.parametrization().layout(l).contains(kind)) {
-                        blas.axpy(1, part.weight(l, kind), sum);
+                for (int i = 0; i < kinds.size(); i++) { // indexed: no iterator per layer
+                    ParamKind kind = kinds.get(i);
+                    if (isWeight(kind)) {
+                        blas.axpy(1, part.weight(l, kind), own.weight(l, kind));
                     }
                 }
                 double[] rowS = part.rowSignSums[l];

@@ -45,7 +45,7 @@ final class UnrolledPasses {
     private static final ThreadLocal<ForwardTiles> FORWARD_TILES = ThreadLocal.withInitial(ForwardTiles::new);
     private static final ThreadLocal<TileViews> TILE_VIEWS = ThreadLocal.withInitial(TileViews::new);
     private static final ThreadLocal<BackwardTiles> BACKWARD_TILES = ThreadLocal.withInitial(BackwardTiles::new);
-    private static final ThreadLocal<GradientParts> BACKWARD_PARTS = ThreadLocal.withInitial(GradientParts::new);
+    private static final ThreadLocal<GradientParts> GRADIENT_PARTS = ThreadLocal.withInitial(GradientParts::new);
     /** Numbers the split passes, so that a thread's laid-out weights ({@link PackCache}) last one pass. */
     private static final java.util.concurrent.atomic.AtomicLong PASSES = new java.util.concurrent.atomic.AtomicLong();
 
@@ -72,11 +72,7 @@ final class UnrolledPasses {
             // codes stay in that core's L2 from one layer to the next instead of streaming through memory.
             ForwardTiles tiles = FORWARD_TILES.get().set(this, model, x, z0, layers, tape, zOut, stepT,
                     PASSES.incrementAndGet());
-            try {
-                workers.forRange(batch, TILE, work, tiles);
-            } finally {
-                tiles.clear();
-            }
+            workers.forRangeAndClear(batch, TILE, work, tiles);
             return;
         }
         forwardColumns(blas, model, stepT, x, z0, layers, tape, zOut, 0, batch, 0);
@@ -131,7 +127,7 @@ final class UnrolledPasses {
     }
 
     /** The arguments of a tiled forward pass, in a per-thread object reused from pass to pass. */
-    private static final class ForwardTiles implements Workers.Range {
+    private static final class ForwardTiles implements Workers.ReusedRange {
         private UnrolledPasses passes;
         private UnrolledModel model;
         private Matrix x;
@@ -156,7 +152,8 @@ final class UnrolledPasses {
             return this;
         }
 
-        void clear() {
+        @Override
+        public void clear() {
             passes = null;
             model = null;
             x = null;
@@ -304,7 +301,7 @@ final class UnrolledPasses {
         int tiles = (batch + TILE - 1) / TILE;
         int parts = Math.min(workers.threads(), tiles);
         int partLength = (tiles + parts - 1) / parts * TILE;
-        GradientParts sums = BACKWARD_PARTS.get();
+        GradientParts sums = GRADIENT_PARTS.get();
         if (batch >= TILED_FROM && workers.splits(batch, partLength, work)) {
             // Parts of the batch, each on one thread with serial products, tile by tile through every layer of
             // the window, so that a tile's codes and gradients stay in that core's cache. Each part sums its
@@ -314,11 +311,7 @@ final class UnrolledPasses {
             sums.prepare(parts, model, grads, gd, k, lastLayers);
             BackwardTiles body = BACKWARD_TILES.get().set(this, model, tape, gradZ, dT, lastLayers, sums, partLength,
                     PASSES.incrementAndGet());
-            try {
-                workers.forRange(batch, partLength, work, body);
-            } finally {
-                body.clear();
-            }
+            workers.forRangeAndClear(batch, partLength, work, body);
         } else {
             sums.prepare(1, model, grads, gd, k, lastLayers);
             backwardColumns(blas, model, tape, gradZ, dT, lastLayers, sums.part(0), 0, batch, true, 0);
@@ -405,7 +398,7 @@ final class UnrolledPasses {
     }
 
     /** The arguments of a tiled reverse pass, in a per-thread object reused from pass to pass. */
-    private static final class BackwardTiles implements Workers.Range {
+    private static final class BackwardTiles implements Workers.ReusedRange {
         private UnrolledPasses passes;
         private UnrolledModel model;
         private Tape tape;
@@ -430,7 +423,8 @@ final class UnrolledPasses {
             return this;
         }
 
-        void clear() {
+        @Override
+        public void clear() {
             passes = null;
             model = null;
             tape = null;

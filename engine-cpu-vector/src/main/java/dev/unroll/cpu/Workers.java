@@ -74,6 +74,24 @@ final class Workers implements AutoCloseable {
     }
 
     /**
+     * A body that holds one split's arguments in an object reused from call to call (a capturing lambda per
+     * split cost an allocation per call).
+     */
+    interface ReusedRange extends Range {
+        /** Drops the argument references, so that a finished split keeps no caller's matrix reachable. */
+        void clear();
+    }
+
+    /** {@link #forRange}, then clears {@code body}'s arguments, whether the split finished or failed. */
+    void forRangeAndClear(int n, int grain, long work, ReusedRange body) {
+        try {
+            forRange(n, grain, work, body);
+        } finally {
+            body.clear();
+        }
+    }
+
+    /**
      * Runs {@code body} over [0, n) in chunks of a multiple of {@code grain} each, on up to {@link #threads()}
      * threads, or on the calling thread alone when {@code work} (multiply-adds) is small.
      */
