@@ -67,9 +67,10 @@ final class UnrolledPasses {
         Mat stepT = transposedStepMatrix(model, workspaces.get());
         NetworkSpec spec = model.spec();
         long work = (long) batch * layers * spec.atoms() * (spec.atoms() + spec.signalDim());
-        if (batch >= TILED_FROM && workers.splits(batch, TILE, work)) {
+        if (batch >= TILED_FROM) {
             // Batch tiles, each through every layer on one thread: no split and join per product, and a tile's
             // codes stay in that core's L2 from one layer to the next instead of streaming through memory.
+            // With one thread (or a busy pool) the tiles run one after another on the caller, for the cache alone.
             ForwardTiles tiles = FORWARD_TILES.get().set(this, model, x, z0, layers, tape, zOut, stepT,
                     PASSES.incrementAndGet());
             workers.forRangeAndClear(batch, TILE, work, tiles);
@@ -302,7 +303,7 @@ final class UnrolledPasses {
         int parts = Math.min(workers.threads(), tiles);
         int partLength = (tiles + parts - 1) / parts * TILE;
         GradientParts sums = GRADIENT_PARTS.get();
-        if (batch >= TILED_FROM && workers.splits(batch, partLength, work)) {
+        if (batch >= TILED_FROM) {
             // Parts of the batch, each on one thread with serial products, tile by tile through every layer of
             // the window, so that a tile's codes and gradients stay in that core's cache. Each part sums its
             // weight gradients on its own (part 0 into the caller's gradients), and the parts are added in

@@ -16,7 +16,9 @@ import java.util.Map;
  * The Vector API backend ({@code cpu-vector}): pure Java on {@code jdk.incubator.vector}, multithreaded.
  * Ranks above the reference backend; its probe reports it unavailable, with the reason and the fix, where the
  * Vector API is absent or would be slow. Settings: {@code threads} ({@code -Dunroll.threads}, default all
- * cores) and {@code cpu.vectorBits} ({@code -Dunroll.cpu.vectorBits=128|256|512}, for tests).
+ * cores), {@code cpu.vectorBits} ({@code -Dunroll.cpu.vectorBits=128|256|512}, for tests) and
+ * {@code cpu.warmup} ({@code -Dunroll.cpu.warmup=background|wait|off}: compiling the kernels ahead of the first
+ * real call, see {@link JitWarmup}).
  */
 public final class VectorProvider implements BackendProvider {
     /** The name that selects it: {@code -Dunroll.backend=cpu-vector}. */
@@ -73,7 +75,10 @@ public final class VectorProvider implements BackendProvider {
                     + "vector width " + jvmBits + "; the width is fixed per JVM: start it with -D"
                     + VectorWidth.PROPERTY + "=" + requested);
         }
-        return new VectorKernels(threads);
+        JitWarmup.Mode warmup = JitWarmup.Mode.of(config);
+        VectorKernels kernels = new VectorKernels(threads);
+        JitWarmup.startOnce(warmup);
+        return kernels;
     }
 
     /** The worker count from {@code threads}, validated (≥ 1). */
