@@ -280,13 +280,9 @@ public final class Trainer {
             if (Double.isFinite(loss)) {
                 return loss;
             }
-            double largest = 0;
-            for (double v : hostX.values()) {
-                largest = Math.max(largest, Math.abs(v));
-            }
             throw new NonFiniteInputException("the training loss is " + loss + " at the start"
                     + (stage == 0 ? "" : " of stage " + (stage + 1)) + ", before any step: the data's scale is the "
-                    + "likely cause (largest |x| = " + largest + ", L = ‖D‖₂² = " + problem.lipschitz()
+                    + "likely cause (largest |x| = " + hostX.maxAbs() + ", L = ‖D‖₂² = " + problem.lipschitz()
                     + "); scale the signals (and D) to entries of order 1");
         }
 
