@@ -3,8 +3,6 @@ package dev.unroll.cli;
 import dev.unroll.engine.InvalidArgumentException;
 import dev.unroll.engine.Parametrization;
 import dev.unroll.solvers.training.TrainingMode;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -48,17 +46,6 @@ final class Cli {
             return Duration.parse(text.trim().toUpperCase(Locale.ROOT));
         } catch (RuntimeException e) {
             throw new UsageException("'" + text + "' is not a duration; write e.g. 90s, 10m, 2h or PT10M");
-        }
-    }
-
-    /** Fails early (before hours of work) when {@code file} could not be written. */
-    static void checkWritable(Path file) {
-        Path parent = file.toAbsolutePath().getParent();
-        if (Files.isDirectory(file)) {
-            throw new UsageException(file + " is a folder; give a file name for the output");
-        }
-        if (parent != null && Files.exists(parent) && !Files.isWritable(parent)) {
-            throw new UsageException("cannot write into " + parent + "; choose another output path");
         }
     }
 }

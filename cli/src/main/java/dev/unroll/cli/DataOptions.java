@@ -42,24 +42,52 @@ public final class DataOptions {
     public DataOptions() {
     }
 
+    /** The dimension of the digits signals: scikit-learn's 8×8 images. */
+    static final int DIGITS_DIM = 64;
+    /** What {@link #requireFile} asks for when a {@code .npy} is missing. */
+    static final String NPY = "a .npy file";
+    /** What {@link #requireFile} asks for when a model is missing. */
+    static final String MODEL = "a model file written by train (.safetensors)";
+
+    /**
+     * Called with a data set's size before its signals are drawn or read, to refuse sizes that cannot fit.
+     */
+    @FunctionalInterface
+    interface SizeCheck {
+        /** {@code samples} signals of dimension {@code dim}, for a dictionary of {@code atoms} atoms. */
+        void check(int samples, int dim, int atoms);
+    }
+
     /** True when the signals come from a file. */
     boolean fromFile() {
         return !data.equals("simulated") && !data.equals("digits");
     }
 
-    /** The training set: the dictionary and all the signals. */
-    CodingData trainingSet(long seed) throws IOException {
-        int samples = count(10_000);
+    /** The training set: the dictionary and all the signals; {@code sizes} sees its size first. */
+    CodingData trainingSet(long seed, SizeCheck sizes) throws IOException {
         return switch (data) {
-            case "simulated" -> Generators.simulated(samples, atoms, dim, samples, seed);
-            case "digits" -> Generators.digits(atoms, samples, 0, seed);
+            case "simulated" -> {
+                int samples = count(10_000);
+                sizes.check(samples, dim, atoms);
+                yield Generators.simulated(samples, atoms, dim, samples, seed);
+            }
+            case "digits" -> {
+                int samples = count(10_000);
+                sizes.check(samples, DIGITS_DIM, atoms);
+                yield Generators.digits(atoms, samples, 0, seed);
+            }
             default -> {
-                HostMatrix x = signals(requireFile(Path.of(data), "--data"));
+                Path file = requireFile(Path.of(data), "--data", NPY);
                 if (dictionary == null) {
                     throw new UsageException("signals from a file need their dictionary: add --dictionary D.npy "
                             + "(shape (n, m) or (m, n))");
                 }
-                yield new CodingData(dictionary(dictionary, x.rows()), x, x.cols(), data);
+                try (SignalReader r = SignalReader.open(file)) {
+                    HostMatrix d = dictionary(dictionary, r.dimension());
+                    sizes.check(r.count(), r.dimension(), d.cols());
+                    HostMatrix x = r.readAll();
+                    yield new CodingData(d, x, x.cols(), data);
+                }
             }
         };
     }
@@ -68,11 +96,16 @@ public final class DataOptions {
      * Test signals for a model whose dictionary is {@code d}: drawn from it ({@code simulated}), the real
      * digits ({@code digits}; D must be the digits dictionary of this seed), or a file.
      */
-    HostMatrix testSignals(HostMatrix d, long seed) throws IOException {
-        int samples = count(1_000);
+    HostMatrix testSignals(HostMatrix d, long seed, SizeCheck sizes) throws IOException {
         return switch (data) {
-            case "simulated" -> Generators.signalsFor(d, samples, seed);
+            case "simulated" -> {
+                int samples = count(1_000);
+                sizes.check(samples, d.rows(), d.cols());
+                yield Generators.signalsFor(d, samples, seed);
+            }
             case "digits" -> {
+                int samples = count(1_000);
+                sizes.check(samples, d.rows(), d.cols());
                 CodingData digits = Generators.digits(d.cols(), 0, samples, seed);
                 if (!java.util.Arrays.equals(digits.dictionary().values(), d.values())) {
                     throw new UsageException("the model's dictionary is not the digits dictionary of seed " + seed
@@ -81,12 +114,14 @@ public final class DataOptions {
                 yield digits.test();
             }
             default -> {
-                HostMatrix x = signals(requireFile(Path.of(data), "--data"));
-                if (x.rows() != d.rows()) {
-                    throw new UsageException(data + " holds signals of dimension " + x.rows() + " but the model's "
-                            + "dictionary has n = " + d.rows() + "; give a (N, " + d.rows() + ") array");
+                try (SignalReader r = SignalReader.open(requireFile(Path.of(data), "--data", NPY))) {
+                    if (r.dimension() != d.rows()) {
+                        throw new UsageException(data + " holds signals of dimension " + r.dimension() + " but the "
+                                + "model's dictionary has n = " + d.rows() + "; give a (N, " + d.rows() + ") array");
+                    }
+                    sizes.check(r.count(), r.dimension(), d.cols());
+                    yield r.readAll();
                 }
-                yield x;
             }
         };
     }
@@ -104,7 +139,7 @@ public final class DataOptions {
      * (column convention) or (m, n) (rows are atoms, ADOPTY's), returned as n×m.
      */
     static HostMatrix dictionary(Path file, int n) throws IOException {
-        NpyArray a = Npy.read(requireFile(file, "--dictionary"));
+        NpyArray a = Npy.read(requireFile(file, "--dictionary", NPY));
         if (a.rank() != 2) {
             throw new UsageException("--dictionary " + file + " has shape " + java.util.Arrays.toString(a.shape())
                     + "; expected a 2-D array (n, m) or (m, n) with n = " + n);
@@ -120,16 +155,11 @@ public final class DataOptions {
                 + " but the signals have dimension n = " + n + "; one side of D must be n");
     }
 
-    static HostMatrix signals(Path file) throws IOException {
-        try (SignalReader r = SignalReader.open(file)) {
-            return r.readAll();
-        }
-    }
-
-    static Path requireFile(Path file, String option) {
+    /** {@code file}, when it is a regular file; else a usage error saying that {@code expected} was wanted. */
+    static Path requireFile(Path file, String option, String expected) {
         if (!Files.isRegularFile(file)) {
             throw new UsageException(option + " " + file + ": no such file"
-                    + (Files.isDirectory(file) ? " (it is a folder)" : "") + "; give the path of a .npy file");
+                    + (Files.isDirectory(file) ? " (it is a folder)" : "") + "; give the path of " + expected);
         }
         return file;
     }

@@ -84,9 +84,9 @@ public final class DemoCommand implements Callable<Integer> {
         try (Backend be = engine.open()) {
             print.printf("demo: %s, %d training and %d test signals, λ ∈ %s, depths %s, %d line-search iterations "
                     + "per network, backend %s, %s%n", set.name(), samples, test.cols(), lambdas, depths, iterations,
-                    be.name(), engine.dtype);
+                    be.name(), engine.dtype());
             for (double lambda : lambdas) {
-                try (LassoProblem p = LassoProblem.create(be, engine.dtype, set.dictionary(), lambda);
+                try (LassoProblem p = LassoProblem.create(be, engine.dtype(), set.dictionary(), lambda);
                      Matrix xTest = p.uploadSignals(test)) {
                     LinePlot plot = runRegime(p, xTest, train, lambda, table, csv, print);
                     Path png = out.resolve("demo_lambda_" + lambda + ".png");

@@ -4,6 +4,7 @@ import dev.unroll.engine.Backend;
 import dev.unroll.engine.DType;
 import dev.unroll.solvers.HostMatrix;
 import dev.unroll.solvers.LassoProblem;
+import dev.unroll.solvers.io.AtomicFiles;
 import dev.unroll.solvers.io.CodeWriter;
 import dev.unroll.solvers.io.ModelFiles;
 import dev.unroll.solvers.io.SignalReader;
@@ -44,13 +45,14 @@ public final class EncodeCommand implements Callable<Integer> {
             description = "--solver stops when a batch's mean objective decreases by less (default: ${DEFAULT-VALUE})")
     double tolerance;
     @Option(names = "--max-iterations", paramLabel = "N", defaultValue = "1000",
-            description = "--solver's iteration cap (default: ${DEFAULT-VALUE})")
+            description = "--solver's iteration cap, ≥ 1 (default: ${DEFAULT-VALUE})")
     int maxIterations;
     @Option(names = {"-i", "--in"}, paramLabel = "X.npy", required = true, description = "signals, shape (N, n)")
     Path in;
     @Option(names = {"-o", "--out"}, paramLabel = "Z.npy", required = true, description = "codes to write, shape (N, m)")
     Path out;
-    @Option(names = "--batch", paramLabel = "B", defaultValue = "4096", description = "signals per backend batch")
+    @Option(names = "--batch", paramLabel = "B", defaultValue = "4096",
+            description = "signals per backend batch; at most the file's (default: ${DEFAULT-VALUE})")
     int batch;
 
     /** Creates the command. */
@@ -66,45 +68,89 @@ public final class EncodeCommand implements Callable<Integer> {
         if (batch < 1) {
             throw new UsageException("--batch must be ≥ 1, but is " + batch);
         }
-        DataOptions.requireFile(in, "--in");
-        Cli.checkWritable(out);
+        if (solver != null && (maxIterations < 1 || !(tolerance >= 0) || Double.isInfinite(tolerance))) {
+            throw new UsageException("--solver needs --max-iterations ≥ 1 and a finite --tolerance ≥ 0, but they are "
+                    + maxIterations + " and " + tolerance);
+        }
+        engine.validate();
+        DataOptions.requireFile(in, "--in", DataOptions.NPY);
+        if (model != null) {
+            DataOptions.requireFile(model, "--model", DataOptions.MODEL);
+        }
+        Outputs.checkFile("-o", out, Outputs.input("--in", in), Outputs.input("--model", model),
+                Outputs.input("--dictionary", dictionary));
         long started = System.nanoTime();
+        // Ctrl-C halts the JVM without running the writer's cleanup: the hook removes the half-written codes.
+        Thread hook = new Thread(() -> AtomicFiles.removeTemporaries(out));
+        Runtime.getRuntime().addShutdownHook(hook);
         try (Backend be = engine.open(); SignalReader reader = SignalReader.open(in)) {
-            Batching batching = new Batching(false, batch, Duration.ZERO);
             if (model != null) {
-                try (ModelFiles.LoadedModel m = ModelFiles.load(DataOptions.requireFile(model, "--model"), be);
-                     Solver s = Solver.of(m.network(), batching)) {
-                    run(reader, s, m.problem().dtype(), print);
+                try (ModelFiles.LoadedModel m = ModelFiles.load(model, be)) {
+                    engine.requirePrecisionOf(model, m.problem().dtype());
+                    int b = checkMemory(be, reader, m.problem().dtype(), m.network().layers(), m.problem().atoms());
+                    try (Solver s = Solver.of(m.network(), batching(b))) {
+                        run(reader, s, m.problem().dtype(), b, print);
+                    }
                 }
             } else {
                 if (dictionary == null || lambda == null) {
                     throw new UsageException("--solver needs --dictionary D.npy and --lambda λ");
                 }
                 HostMatrix d = DataOptions.dictionary(dictionary, reader.dimension());
-                try (LassoProblem p = LassoProblem.create(be, engine.dtype, d, lambda);
+                // ISTA and FISTA keep a few code-sized iterates where a network keeps one per layer.
+                int b = checkMemory(be, reader, engine.dtype(), 3, d.cols());
+                try (LassoProblem p = LassoProblem.create(be, engine.dtype(), d, lambda);
                      Solver s = switch (solver) {
-                         case "ista" -> Solver.ista(p, new Stopping(maxIterations, tolerance), batching);
-                         case "fista" -> Solver.fista(p, new Stopping(maxIterations, tolerance), batching);
+                         case "ista" -> Solver.ista(p, new Stopping(maxIterations, tolerance), batching(b));
+                         case "fista" -> Solver.fista(p, new Stopping(maxIterations, tolerance), batching(b));
                          default -> throw new UsageException("--solver must be ista or fista, but is '" + solver + "'");
                      }) {
-                    run(reader, s, engine.dtype, print);
+                    run(reader, s, engine.dtype(), b, print);
                 }
+            }
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException ignored) {
+                // already shutting down: the hook is running
             }
         }
         print.printf("wrote %s in %.2f s%n", out, (System.nanoTime() - started) / 1e9);
         return Main.EXIT_OK;
     }
 
-    private void run(SignalReader reader, Solver s, DType dtype, PrintStream print) throws java.io.IOException {
+    private static Batching batching(int batchSize) {
+        return new Batching(false, batchSize, Duration.ZERO);
+    }
+
+    /**
+     * The batch size to use: {@code --batch}, but no more than the file's signals (a larger batch is the
+     * whole file), refused when one batch cannot fit in this JVM.
+     */
+    private int checkMemory(Backend be, SignalReader reader, DType dtype, int layers, int atoms) {
+        int b = Math.max(1, Math.min(batch, reader.count()));
+        int n = reader.dimension();
+        String fix = "use a smaller --batch";
+        new MemoryBudget(!be.capabilities().deviceMemory())
+                .hostArray("a batch of signals", n, b, fix)
+                .hostArray("a batch of codes", atoms, b, fix)
+                .backend("a batch's signals and codes on the backend", (double) b * (n + (layers + 2.0) * atoms),
+                        dtype == DType.F32 ? 4 : 8)
+                .check(fix);
+        return b;
+    }
+
+    private void run(SignalReader reader, Solver s, DType dtype, int batchSize, PrintStream print)
+            throws java.io.IOException {
         if (reader.dimension() != s.signalDim()) {
             throw new UsageException(in + " holds signals of dimension " + reader.dimension() + " but the solver's "
                     + "dictionary has n = " + s.signalDim() + "; give an array of shape (N, " + s.signalDim() + ")");
         }
         print.printf("encoding %d signals (n = %d → m = %d) in batches of %d%n", reader.count(), s.signalDim(),
-                s.atoms(), batch);
+                s.atoms(), batchSize);
         CodeWriter.write(out, dtype, reader.count(), s.atoms(), w -> {
             while (reader.remaining() > 0) {
-                w.append(s.encode(reader.next(batch)));
+                w.append(s.encode(reader.next(batchSize)));
             }
         });
     }

@@ -1,6 +1,7 @@
 package dev.unroll.cli;
 
 import dev.unroll.engine.Backend;
+import dev.unroll.engine.DType;
 import dev.unroll.engine.Matrix;
 import dev.unroll.solvers.HostMatrix;
 import dev.unroll.solvers.io.ModelFiles;
@@ -44,11 +45,19 @@ public final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream out = root.out;
-        DataOptions.requireFile(model, "--model");
+        engine.validate();
+        DataOptions.requireFile(model, "--model", DataOptions.MODEL);
         Path dir = outDir != null ? outDir
                 : Path.of("eval-" + model.getFileName().toString().replaceFirst("\\.safetensors$", ""));
+        Outputs.checkFolder("-o", dir);
+        for (String file : new String[]{"eval.csv", "eval.png"}) {
+            Outputs.checkFile("-o", dir.resolve(file), Outputs.input("--model", model),
+                    Outputs.input("--data", data.fromFile() ? Path.of(data.data) : null));
+        }
         try (Backend be = engine.open(); ModelFiles.LoadedModel m = ModelFiles.load(model, be)) {
-            HostMatrix signals = data.testSignals(m.problem().hostDictionary(), engine.seed + 1);
+            engine.requirePrecisionOf(model, m.problem().dtype());
+            HostMatrix signals = data.testSignals(m.problem().hostDictionary(), engine.seed + 1,
+                    (samples, dim, atoms) -> checkMemory(be, m, samples, dim, atoms));
             int layers = m.network().layers();
             double[] net;
             Baseline base;
@@ -81,5 +90,16 @@ public final class EvalCommand implements Callable<Integer> {
             out.println("wrote " + dir.resolve("eval.csv") + " and " + dir.resolve("eval.png"));
         }
         return Main.EXIT_OK;
+    }
+
+    /** Refuses test signals whose arrays cannot fit in this JVM, before they are drawn or read. */
+    private void checkMemory(Backend be, ModelFiles.LoadedModel m, int samples, int dim, int atoms) {
+        String fix = data.fromFile() ? "evaluate a part of " + data.data : "use fewer --samples";
+        // The network's codes after every layer, and ISTA's and FISTA's iterates for the baseline.
+        double codes = (double) atoms * samples * (m.network().layers() + 4);
+        new MemoryBudget(!be.capabilities().deviceMemory())
+                .hostArray("the test signals", dim, samples, fix)
+                .backend("the codes of the network, ISTA and FISTA", codes, m.problem().dtype() == DType.F32 ? 4 : 8)
+                .check(fix);
     }
 }

@@ -80,6 +80,12 @@ public final class Main {
                 return EXIT_OK;
             }
             return cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            // The sizes are checked up front; this is what an estimate missed. One line, not a stack trace.
+            err.println(command + " failed: out of memory (Java may use at most "
+                    + MemoryBudget.size(Runtime.getRuntime().maxMemory()) + "): use smaller sizes, or give Java more "
+                    + "memory with UNROLL_JAVA_OPTS=-Xmx<size>");
+            return EXIT_FAILURE;
         } finally {
             out.flush();
             err.flush();

@@ -1,12 +1,16 @@
 package dev.unroll.cli;
 
 import dev.unroll.engine.Backend;
+import dev.unroll.engine.DType;
 import dev.unroll.engine.Matrix;
+import dev.unroll.engine.ParamKind;
 import dev.unroll.engine.Parametrization;
 import dev.unroll.solvers.LassoProblem;
 import dev.unroll.solvers.data.CodingData;
+import dev.unroll.solvers.io.AtomicFiles;
 import dev.unroll.solvers.io.ModelFiles;
 import dev.unroll.solvers.network.UnrolledNetwork;
+import dev.unroll.solvers.training.StopReason;
 import dev.unroll.solvers.training.StopSignal;
 import dev.unroll.solvers.training.Trainer;
 import dev.unroll.solvers.training.TrainingMode;
@@ -56,7 +60,8 @@ public final class TrainCommand implements Callable<Integer> {
     String optimizer;
     @Option(names = "--learning-rate", paramLabel = "R", defaultValue = "1e-3", description = "Adam's learning rate")
     double learningRate;
-    @Option(names = "--batch-size", paramLabel = "B", defaultValue = "256", description = "Adam's mini-batch size")
+    @Option(names = "--batch-size", paramLabel = "B", defaultValue = "256",
+            description = "Adam's mini-batch size, ≥ 1 (default: ${DEFAULT-VALUE})")
     int batchSize;
     @Option(names = "--time-limit", paramLabel = "DURATION", description = "stop after this long, e.g. 10m or 90s")
     String timeLimit;
@@ -70,6 +75,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         java.io.PrintStream print = root.out;
+        // Everything the command line decides is checked before any data is drawn or read.
         Parametrization par = Cli.parametrization(parametrization);
         TrainingMode trainingMode = Cli.mode(mode);
         LassoProblem.requireLambda(lambda);
@@ -80,14 +86,21 @@ public final class TrainCommand implements Callable<Integer> {
                 .withSeed(engine.seed);
         options = switch (optimizer) {
             case "line-search" -> options.withLineSearch();
-            case "adam" -> options.withAdam(learningRate, batchSize);
+            case "adam" -> {
+                if (batchSize < 1 || !(learningRate > 0) || Double.isInfinite(learningRate)) {
+                    throw new UsageException("adam needs --batch-size ≥ 1 and a finite --learning-rate > 0, but they are "
+                            + batchSize + " and " + learningRate);
+                }
+                yield options.withAdam(learningRate, batchSize);
+            }
             default -> throw new UsageException("--optimizer must be line-search or adam, but is '" + optimizer + "'");
         };
         if (timeLimit != null) {
             options = options.withTimeBudget(Cli.duration(timeLimit));
         }
-        Cli.checkWritable(out);
-        CodingData set = data.trainingSet(engine.seed);
+        engine.validate();
+        Outputs.checkFile("-o", out, Outputs.input("--data", data.fromFile() ? Path.of(data.data) : null),
+                Outputs.input("--dictionary", data.dictionary));
         StopSignal stop = new StopSignal();
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -97,24 +110,34 @@ public final class TrainCommand implements Callable<Integer> {
             } catch (InterruptedException ignored) {
                 Thread.currentThread().interrupt();
             }
+            AtomicFiles.removeTemporaries(out); // a save still under way when the JVM halts leaves none
         });
         Runtime.getRuntime().addShutdownHook(hook);
-        try (Backend be = engine.open();
-             LassoProblem problem = LassoProblem.create(be, engine.dtype, set.dictionary(), lambda);
-             UnrolledNetwork net = UnrolledNetwork.create(problem, par, layers);
-             Matrix x = problem.uploadSignals(set.train())) {
-            print.printf("training a %d-layer %s (%s) on %d signals of %s, λ = %s, %s, backend %s, %s%n", layers,
-                    par.id(), trainingMode.resolve(par).id(), set.train().cols(), set.name(), lambda, optimizer,
-                    be.name(), engine.dtype);
-            double before = net.loss(x);
-            ProgressPrinter progress = new ProgressPrinter(print, ProgressPrinter.stdoutIsTerminal(), "train");
-            TrainingResult r = Trainer.train(net, set.train(), options.withListener(progress).withStopSignal(stop));
-            progress.finish();
-            double after = net.loss(x);
-            print.printf("training loss %.8g (= %d ISTA iterations) → %.8g after %d iterations in %s (%s)%n", before,
-                    layers, after, r.iterations(), ProgressPrinter.format(r.elapsed()), r.reason().name().toLowerCase());
-            ModelFiles.save(net, out);
-            print.println("wrote " + out);
+        try (Backend be = engine.open()) {
+            CodingData set = data.trainingSet(engine.seed, (samples, dim, atoms) ->
+                    checkMemory(be, par, samples, dim, atoms));
+            try (LassoProblem problem = LassoProblem.create(be, engine.dtype(), set.dictionary(), lambda);
+                 UnrolledNetwork net = UnrolledNetwork.create(problem, par, layers);
+                 Matrix x = problem.uploadSignals(set.train())) {
+                print.printf("training a %d-layer %s (%s) on %d signals of %s, λ = %s, %s, backend %s, %s%n", layers,
+                        par.id(), trainingMode.resolve(par).id(), set.train().cols(), set.name(), lambda, optimizer,
+                        be.name(), engine.dtype());
+                double before = net.loss(x);
+                ProgressPrinter progress = new ProgressPrinter(print, ProgressPrinter.stdoutIsTerminal(), "train");
+                TrainingResult r = Trainer.train(net, set.train(), options.withListener(progress).withStopSignal(stop));
+                progress.finish();
+                double after = net.loss(x);
+                if (r.reason() == StopReason.DIVERGED) {
+                    print.printf("the training loss became non-finite (NaN or ∞) after %d iterations; kept the best "
+                            + "finite parameters (the data's scale is the likely cause: scale the signals to entries "
+                            + "of order 1)%n", r.iterations());
+                }
+                print.printf("training loss %.8g (= %d ISTA iterations) → %.8g after %d iterations in %s (%s)%n",
+                        before, layers, after, r.iterations(), ProgressPrinter.format(r.elapsed()),
+                        r.reason().name().toLowerCase());
+                ModelFiles.save(net, out);
+                print.println("wrote " + out);
+            }
         } finally {
             finished.countDown();
             try {
@@ -124,5 +147,31 @@ public final class TrainCommand implements Callable<Integer> {
             }
         }
         return Main.EXIT_OK;
+    }
+
+    /** Refuses a training set whose arrays cannot fit in this JVM, before it is drawn or read. */
+    private void checkMemory(Backend be, Parametrization par, int samples, int dim, int atoms) {
+        String fix = data.fromFile() ? "train on a part of " + data.data
+                : "use fewer --samples, or a smaller --dim or --atoms";
+        int bytes = engine.dtype() == DType.F32 ? 4 : 8;
+        boolean adam = optimizer.equals("adam");
+        // The forward pass records every layer's codes for the batch it differentiates: all signals for the
+        // line search, a mini-batch for Adam (which also keeps the codes of all signals to judge its steps).
+        double recorded = (double) atoms * (adam ? Math.min(batchSize, samples) : samples) * (layers + 1)
+                + (adam ? (double) atoms * samples : 0);
+        double parameters = 0;
+        for (int t = 0; t < layers; t++) {
+            for (ParamKind kind : par.layout(t)) {
+                parameters += (double) kind.rows(dim, atoms) * kind.cols(dim, atoms);
+            }
+        }
+        new MemoryBudget(!be.capabilities().deviceMemory())
+                .hostArray("the dictionary", dim, atoms, fix)
+                .hostArray("the training signals", dim, samples, fix)
+                .backend("the training signals on the backend", (double) dim * samples, bytes)
+                .backend("the codes the forward pass records (" + layers + " layers)", recorded, bytes)
+                // parameters, their gradient and the optimizer's copies (the accepted point; Adam's best and moments)
+                .backend("the network's parameters and their gradients", parameters * (adam ? 5 : 3), bytes)
+                .check(fix);
     }
 }

@@ -66,6 +66,15 @@ public record HostMatrix(int rows, int cols, double[] values) {
         return out;
     }
 
+    /** The largest |entry| (0 for an empty matrix): the scale messages about overflow name. */
+    public double maxAbs() {
+        double largest = 0;
+        for (double v : values) {
+            largest = Math.max(largest, Math.abs(v));
+        }
+        return largest;
+    }
+
     /**
      * Throws when an entry is NaN or infinite, naming it: user data is checked once, at the door.
      *

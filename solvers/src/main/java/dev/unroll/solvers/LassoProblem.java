@@ -49,9 +49,13 @@ public final class LassoProblem implements AutoCloseable {
         }
         d.requireFinite("the dictionary D");
         double l = Spectral.lipschitz(d.values(), d.rows(), d.cols());
-        if (!(l > 0)) {
+        if (l == 0) {
             throw new InvalidArgumentException("the dictionary D is zero (‖D‖₂ = 0): no Lasso step can be taken; "
                     + "check the dictionary");
+        }
+        if (!(l > 0) || Double.isInfinite(l)) {
+            throw new InvalidArgumentException("the dictionary D is too large to solve with: L = ‖D‖₂² is " + l
+                    + " (largest |D| = " + d.maxAbs() + "); scale D to entries of order 1");
         }
         Matrix dm = Uploads.upload(backend, dtype, d);
         return new LassoProblem(backend, dtype, d, dm, lambda, l);

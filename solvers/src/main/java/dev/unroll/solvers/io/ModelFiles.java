@@ -38,7 +38,11 @@ public final class ModelFiles {
     private ModelFiles() {
     }
 
-    /** Saves {@code net} (its parameters, its problem's D and λ) to {@code file}, atomically. */
+    /**
+     * Saves {@code net} (its parameters, its problem's D and λ) to {@code file}, atomically.
+     *
+     * @throws dev.unroll.engine.NonFiniteInputException when a parameter is not finite (nothing is written)
+     */
     public static void save(UnrolledNetwork net, Path file) throws IOException {
         LassoProblem p = net.problem();
         DType dtype = p.dtype();
@@ -51,7 +55,10 @@ public final class ModelFiles {
         }
         for (int t = 0; t < net.layers(); t++) {
             for (ParamKind kind : net.parametrization().layout(t)) {
-                tensors.put(name(t, kind), tensor(net.parameter(t, kind), dtype));
+                HostMatrix value = net.parameter(t, kind);
+                // load refuses non-finite parameters: never write a file it would refuse.
+                value.requireFinite("parameter " + name(t, kind) + " of the model to save as " + file);
+                tensors.put(name(t, kind), tensor(value, dtype));
             }
         }
         Map<String, String> meta = new LinkedHashMap<>();

@@ -9,5 +9,10 @@ public enum StopReason {
     /** The time budget ran out. */
     TIME,
     /** {@link StopSignal#request()} was called. */
-    REQUESTED
+    REQUESTED,
+    /**
+     * The loss became non-finite (NaN or ±∞) and no step could avoid it (a non-finite gradient with the line
+     * search; any non-finite loss with Adam): the network keeps the best finite parameters it reached.
+     */
+    DIVERGED
 }

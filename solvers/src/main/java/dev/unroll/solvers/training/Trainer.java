@@ -2,6 +2,7 @@ package dev.unroll.solvers.training;
 
 import dev.unroll.engine.Backend;
 import dev.unroll.engine.InvalidArgumentException;
+import dev.unroll.engine.NonFiniteInputException;
 import dev.unroll.engine.Matrix;
 import dev.unroll.engine.Optimizer;
 import dev.unroll.engine.OptimizerState;
@@ -20,7 +21,10 @@ import java.util.List;
  * Trains an unrolled network on the SPI alone, so it trains the same way on every backend: forward with a
  * tape, the loss and its gradient, reverse mode, then either ADOPTY's full-batch line search (SCIENCE.md
  * §4.1) or mini-batch Adam, stage by stage as the mode says. It always leaves the network at the best
- * parameters it accepted.
+ * parameters it accepted, and those always give a finite loss: a step to a non-finite loss is rejected (the
+ * line search backs off from the accepted point; Adam stops with {@link StopReason#DIVERGED} and keeps its
+ * best), and a loss that is not finite at the start fails with {@link NonFiniteInputException} naming the
+ * data's scale, the likely cause.
  */
 public final class Trainer {
     private Trainer() {
@@ -112,6 +116,13 @@ public final class Trainer {
         // ------------------------------------------------------------ full-batch line search
 
         TrainingResult lineSearch(List<Stage> stages) {
+            try (ParameterSet acceptedPoint = be.newParameters(net.spec())) {
+                return lineSearch(stages, acceptedPoint);
+            }
+        }
+
+        /** The line search; {@code acceptedPoint} holds a copy of the last accepted parameters. */
+        private TrainingResult lineSearch(List<Stage> stages, ParameterSet acceptedPoint) {
             budget = stages.stream().mapToInt(Stage::iterations).sum();
             StopReason reason = StopReason.BUDGET;
             double last = Double.NaN;
@@ -120,15 +131,29 @@ public final class Trainer {
                 double lr = 1;
                 int steps = 0;
                 // Each stage starts from the last accepted point, which it accepts as is.
-                double loss = evaluate(x, targets, stage.outputLayers());
+                double loss = requireFiniteStart(evaluate(x, targets, stage.outputLayers()), si);
                 boolean fresh = true;
                 while (true) {
-                    if (!fresh && loss > last) {
-                        // Rejected: halve the rate and move back; p_acc − lr·g + (lr/2)·g = p_acc − (lr/2)·g.
+                    if (!fresh && !(loss <= last)) {
+                        // Rejected (a NaN loss too): halve the rate and move back.
                         lr /= 2;
-                        be.axpy(lr, grads, net.parameters());
-                        if (lr < TrainingOptions.LINE_SEARCH_MIN_RATE) {
+                        if (Double.isFinite(loss)) {
+                            // p_acc − lr·g + (lr/2)·g = p_acc − (lr/2)·g.
                             be.axpy(lr, grads, net.parameters());
+                        } else {
+                            // The step may have made parameters non-finite, which no step back repairs: start
+                            // again from the accepted point's copy. A non-finite gradient gives no step at all.
+                            be.copy(acceptedPoint, net.parameters());
+                            if (!isFinite(grads)) {
+                                reason = StopReason.DIVERGED;
+                                break;
+                            }
+                            be.axpy(-lr, grads, net.parameters());
+                        }
+                        if (lr < TrainingOptions.LINE_SEARCH_MIN_RATE) {
+                            // Back to the accepted point exactly: the steps back by ±lr·g lose it to rounding
+                            // wherever lr·g dwarfs the parameters (a gradient of 1e298 from badly scaled data).
+                            be.copy(acceptedPoint, net.parameters());
                             if (si == stages.size() - 1) {
                                 reason = StopReason.CONVERGED;
                             }
@@ -139,6 +164,7 @@ public final class Trainer {
                     }
                     fresh = false;
                     last = loss;
+                    be.copy(net.parameters(), acceptedPoint);
                     history.add(loss);
                     report(si, stages.size(), loss, lr);
                     StopReason stop = stopRequested();
@@ -176,7 +202,7 @@ public final class Trainer {
                  Matrix zAll = be.allocate(problem.dtype(), problem.atoms(), n)) {
                 for (int si = 0; si < stages.size() && reason == StopReason.BUDGET; si++) {
                     Stage stage = stages.get(si);
-                    double bestLoss = fullLoss(stage, zAll);
+                    double bestLoss = requireFiniteStart(fullLoss(stage, zAll), si);
                     be.copy(net.parameters(), best);
                     history.add(bestLoss);
                     report(si, stages.size(), bestLoss, options.learningRate());
@@ -186,7 +212,10 @@ public final class Trainer {
                         for (int b = 0; b < perEpoch && steps < stage.iterations(); b++) {
                             Matrix xb = shuffledX.columns(b * batch, (b + 1) * batch);
                             Matrix tb = shuffledT == null ? null : shuffledT.columns(b * batch, (b + 1) * batch);
-                            evaluate(xb, tb, stage.outputLayers());
+                            if (!Double.isFinite(evaluate(xb, tb, stage.outputLayers()))) {
+                                reason = StopReason.DIVERGED; // the best parameters are kept below
+                                break;
+                            }
                             backward(stage);
                             be.optimizerStep(state, net.parameters(), grads);
                             steps++;
@@ -197,7 +226,14 @@ public final class Trainer {
                                 break;
                             }
                         }
+                        if (reason == StopReason.DIVERGED) {
+                            break;
+                        }
                         double loss = fullLoss(stage, zAll);
+                        if (!Double.isFinite(loss)) {
+                            reason = StopReason.DIVERGED;
+                            break;
+                        }
                         if (loss < bestLoss) {
                             bestLoss = loss;
                             be.copy(net.parameters(), best);
@@ -235,6 +271,32 @@ public final class Trainer {
         }
 
         // ------------------------------------------------------------ shared steps
+
+        /**
+         * The loss at the start of stage {@code stage}, which must be finite: from a non-finite start no step
+         * can be judged, and no parameters worth keeping exist.
+         */
+        private double requireFiniteStart(double loss, int stage) {
+            if (Double.isFinite(loss)) {
+                return loss;
+            }
+            throw new NonFiniteInputException("the training loss is " + loss + " at the start"
+                    + (stage == 0 ? "" : " of stage " + (stage + 1)) + ", before any step: the data's scale is the "
+                    + "likely cause (largest |x| = " + hostX.maxAbs() + ", L = ‖D‖₂² = " + problem.lipschitz()
+                    + "); scale the signals (and D) to entries of order 1");
+        }
+
+        /** Whether every value of {@code p} is finite; a download, so only for the rare non-finite step. */
+        private boolean isFinite(ParameterSet p) {
+            for (Matrix m : p.all()) {
+                for (double v : Uploads.download(be, m).values()) {
+                    if (!Double.isFinite(v)) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        }
 
         private double evaluate(Matrix xb, Matrix tb, int layers) {
             return lossFn.evaluate(xb, tb, layers);
