@@ -10,6 +10,7 @@ import dev.unroll.solvers.io.ModelFiles;
 import dev.unroll.solvers.io.SignalReader;
 import dev.unroll.solvers.iterative.Stopping;
 import dev.unroll.solvers.service.Batching;
+import dev.unroll.solvers.service.SignalReport;
 import dev.unroll.solvers.service.Solver;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -42,7 +43,8 @@ public final class EncodeCommand implements Callable<Integer> {
     @Option(names = {"-l", "--lambda"}, paramLabel = "λ", description = "λ for --solver")
     Double lambda;
     @Option(names = "--tolerance", paramLabel = "TOL", defaultValue = "1e-10",
-            description = "--solver stops when a batch's mean objective decreases by less (default: ${DEFAULT-VALUE})")
+            description = "--solver stops each signal when its duality gap (a bound on F − F*) is at most TOL·½‖x‖² "
+                    + "(default: ${DEFAULT-VALUE}; F32 resolves about 1e-6)")
     double tolerance;
     @Option(names = "--max-iterations", paramLabel = "N", defaultValue = "1000",
             description = "--solver's iteration cap, ≥ 1 (default: ${DEFAULT-VALUE})")
@@ -54,6 +56,9 @@ public final class EncodeCommand implements Callable<Integer> {
     @Option(names = "--batch", paramLabel = "B", defaultValue = "4096",
             description = "signals per backend batch; at most the file's (default: ${DEFAULT-VALUE})")
     int batch;
+    @Option(names = "--safeguard", description = "with --model: after every layer each signal keeps the better of the "
+            + "layer and one ISTA step from the same point; prints how often the ISTA step was taken")
+    boolean safeguard;
 
     /** Creates the command. */
     public EncodeCommand() {
@@ -64,6 +69,9 @@ public final class EncodeCommand implements Callable<Integer> {
         PrintStream print = root.out;
         if ((model == null) == (solver == null)) {
             throw new UsageException("give either --model FILE or --solver ista|fista (with --dictionary and --lambda)");
+        }
+        if (safeguard && model == null) {
+            throw new UsageException("--safeguard guards a trained network: give it with --model FILE");
         }
         if (batch < 1) {
             throw new UsageException("--batch must be ≥ 1, but is " + batch);
@@ -88,7 +96,8 @@ public final class EncodeCommand implements Callable<Integer> {
                 try (ModelFiles.LoadedModel m = ModelFiles.load(model, be)) {
                     engine.requirePrecisionOf(model, m.problem().dtype());
                     int b = checkMemory(be, reader, m.problem().dtype(), m.network().layers(), m.problem().atoms());
-                    try (Solver s = Solver.of(m.network(), batching(b))) {
+                    try (Solver s = safeguard ? Solver.safeguarded(m.network(), batching(b))
+                            : Solver.of(m.network(), batching(b))) {
                         run(reader, s, m.problem().dtype(), b, print);
                     }
                 }
@@ -148,10 +157,56 @@ public final class EncodeCommand implements Callable<Integer> {
         }
         print.printf("encoding %d signals (n = %d → m = %d) in batches of %d%n", reader.count(), s.signalDim(),
                 s.atoms(), batchSize);
+        Tally tally = new Tally();
         CodeWriter.write(out, dtype, reader.count(), s.atoms(), w -> {
             while (reader.remaining() > 0) {
-                w.append(s.encode(reader.next(batchSize)));
+                HostMatrix signals = reader.next(batchSize);
+                SignalReport report = SignalReport.forSignals(signals.cols());
+                w.append(s.encode(signals, report));
+                tally.add(report);
             }
         });
+        if (solver != null) {
+            print.printf("%s: %d of %d signals converged (duality gap ≤ %s·½‖x‖²), iterations per signal %d to %d "
+                    + "(mean %.1f)%n", solver, tally.converged, tally.signals, tolerance, tally.minIterations(),
+                    tally.maxIterations, tally.meanIterations());
+        } else if (safeguard) {
+            print.printf("safeguard: the ISTA step replaced a layer %d times (%.3g %% of %d signal-layers), in %d of %d "
+                    + "signals%n", tally.safeguardSteps, 100.0 * tally.safeguardSteps / Math.max(1, tally.iterations),
+                    tally.iterations, tally.safeguardedSignals, tally.signals);
+        }
+    }
+
+    /** What the solver did to all the signals, summed over the batches. */
+    private static final class Tally {
+        long signals;
+        long converged;
+        /** ISTA/FISTA iterations, or a network's layers, summed over the signals. */
+        long iterations;
+        int minIterations = Integer.MAX_VALUE;
+        int maxIterations;
+        long safeguardSteps;
+        long safeguardedSignals;
+
+        void add(SignalReport report) {
+            for (int j = 0; j < report.signals(); j++) {
+                int its = report.iterations(j);
+                iterations += its;
+                minIterations = Math.min(minIterations, its);
+                maxIterations = Math.max(maxIterations, its);
+            }
+            signals += report.signals();
+            converged += report.convergedCount();
+            safeguardSteps += report.totalSafeguardSteps();
+            safeguardedSignals += report.safeguardedSignals();
+        }
+
+        int minIterations() {
+            return signals == 0 ? 0 : minIterations;
+        }
+
+        double meanIterations() {
+            return signals == 0 ? 0 : (double) iterations / signals;
+        }
     }
 }

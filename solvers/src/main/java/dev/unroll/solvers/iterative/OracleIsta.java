@@ -16,22 +16,29 @@ public final class OracleIsta implements AutoCloseable {
     private final LassoProblem problem;
     private final Backend be;
     private final Matrix residual;
+    private final Matrix gradient;
     private final Matrix update;
     private final Matrix candidate;
+    private final ActiveColumns column;
+    private final DualityGap gap;
 
     /** Work space for one signal. */
     public OracleIsta(LassoProblem problem) {
         this.problem = problem;
         this.be = problem.backend();
         this.residual = be.allocate(problem.dtype(), problem.signalDim(), 1);
+        this.gradient = be.allocate(problem.dtype(), problem.atoms(), 1);
         this.update = be.allocate(problem.dtype(), problem.atoms(), 1);
         this.candidate = be.allocate(problem.dtype(), problem.atoms(), 1);
+        this.column = new ActiveColumns(be, problem.dtype(), problem.signalDim(), problem.atoms(), 1);
+        this.gap = new DualityGap(be, problem.lambda(), problem.signalDim(), problem.atoms());
     }
 
     /**
      * Iterates from {@code z} (m×1, updated in place) on the signal {@code x} (n×1).
      *
-     * @return the objective per iteration and the step taken at each iteration (1/L_S or 1/L)
+     * @return the objective per iteration and the step taken at each iteration (1/L_S or 1/L); with a
+     *         tolerance, the signal stops after the step from the first iterate whose duality gap passes
      */
     public Result solve(Matrix x, Matrix z, Stopping stopping) {
         Ista.checkBatch(x, z, 1);
@@ -41,9 +48,13 @@ public final class OracleIsta implements AutoCloseable {
         double[] steps = new double[stopping.maxIterations()];
         costs[0] = problem.objective(x, z);
         int[] support = new int[m];
+        column.reset(1);
+        if (stopping.perSignal()) {
+            gap.start(x, stopping.tolerance());
+        }
+        Matrix[] kept = {z};
         int k = 0;
-        boolean converged = false;
-        while (k < stopping.maxIterations()) {
+        while (k < stopping.maxIterations() && column.active() > 0) {
             double[] current = be.toDoubleArray(z);
             int size = 0;
             for (int a = 0; a < m; a++) {
@@ -53,27 +64,22 @@ public final class OracleIsta implements AutoCloseable {
             }
             double step = size == 0 ? stepL
                     : 1 / Spectral.restrictedLipschitz(problem.hostDictionary().values(), problem.signalDim(), support, size);
-            proxStep(x, z, step);
+            ProximalGradient.gradient(be, problem, x, z, residual, gradient);
+            int passed = stopping.perSignal() ? gap.check(residual, gradient, z, column, column.done()) : 0;
+            ProximalGradient.prox(be, problem, z, gradient, step, update, candidate);
             if (step != stepL && !insideSupport(be.toDoubleArray(candidate), current)) {
                 step = stepL;
-                proxStep(x, z, step);
+                ProximalGradient.prox(be, problem, z, gradient, step, update, candidate);
             }
             be.copy(candidate, z);
             steps[k] = step;
             k++;
             costs[k] = problem.objective(x, z);
-            if (stopping.stalled(costs[k - 1], costs[k])) {
-                converged = true;
-                break;
+            if (passed > 0) {
+                column.retire(k, kept, new Matrix[0]);
             }
         }
-        return new Result(new IterativeResult(java.util.Arrays.copyOf(costs, k + 1), converged),
-                java.util.Arrays.copyOf(steps, k));
-    }
-
-    private void proxStep(Matrix x, Matrix z, double step) {
-        Ista.gradientStep(be, problem, x, z, step, residual, update);
-        be.softThreshold(update, problem.lambda() * step, candidate, null);
+        return new Result(column.finish(costs, k, z), java.util.Arrays.copyOf(steps, k));
     }
 
     private static boolean insideSupport(double[] next, double[] current) {
@@ -89,8 +95,10 @@ public final class OracleIsta implements AutoCloseable {
     @Override
     public void close() {
         residual.close();
+        gradient.close();
         update.close();
         candidate.close();
+        column.close();
     }
 
     /**

@@ -8,8 +8,10 @@ import dev.unroll.engine.ShapeMismatchException;
 import dev.unroll.solvers.HostMatrix;
 import dev.unroll.solvers.LassoProblem;
 import dev.unroll.solvers.iterative.Fista;
+import dev.unroll.solvers.iterative.IterativeResult;
 import dev.unroll.solvers.iterative.Ista;
 import dev.unroll.solvers.iterative.Stopping;
+import dev.unroll.solvers.network.SafeguardedNetwork;
 import dev.unroll.solvers.network.UnrolledNetwork;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
@@ -48,7 +50,19 @@ public final class Solver implements AutoCloseable {
         return new Solver(new NetworkEncoder(net), net.problem(), batching);
     }
 
-    /** ISTA from 0 with {@code stopping} (per batch: the mean objective's decrease) on {@code problem}. */
+    /**
+     * {@code net} with safeguarded inference ({@link SafeguardedNetwork}): after every layer each signal keeps
+     * the better of the layer's output and one ISTA step from the same point. The layers are copied at
+     * creation; the network stays the caller's.
+     */
+    public static Solver safeguarded(UnrolledNetwork net, Batching batching) {
+        return new Solver(new SafeguardedEncoder(SafeguardedNetwork.of(net)), net.problem(), batching);
+    }
+
+    /**
+     * ISTA from 0 with {@code stopping} on {@code problem}: each signal stops on its own duality gap, so its
+     * code does not depend on the other signals of a batch.
+     */
     public static Solver ista(LassoProblem problem, Stopping stopping, Batching batching) {
         return new Solver(new IterativeEncoder(problem, stopping, false), problem, batching);
     }
@@ -107,6 +121,18 @@ public final class Solver implements AutoCloseable {
 
     /** The codes of a batch of signals (n×B, one per column) as m×B; split into runs of the capacity. */
     public HostMatrix encode(HostMatrix x) {
+        return encode(x, null);
+    }
+
+    /**
+     * As {@link #encode(HostMatrix)}, and records in {@code report} (null: nothing) what was done to each
+     * signal: iterations and convergence for ISTA/FISTA, the ISTA steps a safeguarded network took.
+     */
+    public HostMatrix encode(HostMatrix x, SignalReport report) {
+        if (report != null && report.signals() < x.cols()) {
+            throw new ShapeMismatchException("the report holds " + report.signals() + " signals but the batch has "
+                    + x.cols() + "; make one with SignalReport.forSignals(" + x.cols() + ")");
+        }
         if (x.rows() != n) {
             throw new ShapeMismatchException("signals must have n = " + n + " rows (one signal per column), but are "
                     + x.rows() + "×" + x.cols());
@@ -125,7 +151,7 @@ public final class Solver implements AutoCloseable {
                 } else {
                     be.upload(chunk.values(), xs);
                 }
-                encoder.encode(xs, zs, w.scratch);
+                encoder.encode(xs, zs, w.scratch, report, from);
                 double[] codes = be.toDoubleArray(zs);
                 System.arraycopy(codes, 0, out, from * m, codes.length);
             } finally {
@@ -142,7 +168,7 @@ public final class Solver implements AutoCloseable {
             Matrix xs = w.xView(1);
             Matrix zs = w.zView(1);
             w.upload(x, xs);
-            encoder.encode(xs, zs, w.scratch);
+            encoder.encode(xs, zs, w.scratch, null, 0);
             w.download(zs, z);
         } finally {
             release(w);
@@ -164,7 +190,7 @@ public final class Solver implements AutoCloseable {
                 }
                 be.upload(w.doubleSegment(d, n * count), xv);
             }
-            encoder.encode(xv, zv, w.scratch);
+            encoder.encode(xv, zv, w.scratch, null, 0);
             if (dtype == DType.F32) {
                 be.download(zv, w.floatSegment(zs, m * count));
             } else {
@@ -308,8 +334,11 @@ public final class Solver implements AutoCloseable {
         }
 
         @Override
-        public void encode(Matrix x, Matrix z, Object workspace) {
+        public void encode(Matrix x, Matrix z, Object workspace, SignalReport report, int offset) {
             net.encode(x, z);
+            if (report != null) {
+                report.recordLayers(offset, x.cols(), net.layers());
+            }
         }
 
         @Override
@@ -335,12 +364,12 @@ public final class Solver implements AutoCloseable {
         }
 
         @Override
-        public void encode(Matrix x, Matrix z, Object workspace) {
+        public void encode(Matrix x, Matrix z, Object workspace, SignalReport report, int offset) {
             problem.backend().fill(z, 0);
-            if (fista) {
-                ((Fista) workspace).solve(x, z, stopping);
-            } else {
-                ((Ista) workspace).solve(x, z, stopping);
+            IterativeResult result = fista ? ((Fista) workspace).solve(x, z, stopping)
+                    : ((Ista) workspace).solve(x, z, stopping);
+            if (report != null) {
+                report.recordIterative(offset, result);
             }
         }
 
@@ -351,6 +380,34 @@ public final class Solver implements AutoCloseable {
 
         @Override
         public void close() {
+        }
+    }
+
+    /** A network under {@link SafeguardedNetwork} as the encoder; each workspace holds its own scratch. */
+    private static final class SafeguardedEncoder implements BatchEncoder {
+        private final SafeguardedNetwork guarded;
+
+        SafeguardedEncoder(SafeguardedNetwork guarded) {
+            this.guarded = guarded;
+        }
+
+        @Override
+        public void encode(Matrix x, Matrix z, Object workspace, SignalReport report, int offset) {
+            guarded.encode(x, z, (SafeguardedNetwork.Workspace) workspace,
+                    report == null ? null : report.safeguardStepsArray(), offset);
+            if (report != null) {
+                report.recordLayers(offset, x.cols(), guarded.layers());
+            }
+        }
+
+        @Override
+        public AutoCloseable newWorkspace(int capacity) {
+            return guarded.newWorkspace(capacity);
+        }
+
+        @Override
+        public void close() {
+            guarded.close();
         }
     }
 }
