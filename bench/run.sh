@@ -65,6 +65,8 @@ Environment:
 The reference backend is skipped where one operation costs more than 2^28 FLOPs (by default: GEMM k=256 at
 batch 4096, and the unrolled networks beyond batch 16); pass -jvmArgs -Dunroll.bench.referenceMaxFlop=N
 (campaigns: "jvmArgs") to change that. Backend settings go the same way, e.g. -jvmArgs -Dunroll.threads=1.
+-jvmArgs, -jvmArgsAppend and -jvmArgsPrepend all add to the benchmarks' own fork flags (the Vector API
+module, the heap): the jar hands them to JMH as one -jvmArgsPrepend.
 USAGE
 }
 
