@@ -84,9 +84,10 @@ public final class BenchReport {
      * @param dtype       float32 or float64 (from the peer's first line)
      * @param samplesPerS samples per second at the median
      * @param gflops      the peer's GFLOP/s (matmul FLOPs only)
+     * @param threads     PyTorch's intra-op threads (from its line or its header; -1 when it did not say)
      */
     public record TorchRow(String variant, String mode, int batch, int layers, String dtype, double samplesPerS,
-                           double gflops) {
+                           double gflops, int threads) {
     }
 
     /** Reads a JMH JSON result file's text. */
@@ -117,6 +118,7 @@ public final class BenchReport {
     public static List<TorchRow> parseTorch(String text) {
         List<TorchRow> out = new ArrayList<>();
         String dtype = "float32";
+        int threads = -1;
         for (String line : text.split("\n")) {
             line = line.strip();
             if (!line.startsWith("{")) {
@@ -127,11 +129,13 @@ public final class BenchReport {
                 if (m.get("dtype") != null) {
                     dtype = m.get("dtype").toString();
                 }
+                threads = m.get("threads") == null ? -1 : (int) Json.number(m.get("threads"));
                 continue;
             }
             out.add(new TorchRow(m.get("variant").toString(), m.get("mode").toString(), (int) Json.number(m.get("B")),
                     (int) Json.number(m.get("layers")), dtype, Json.number(m.get("samples_per_s")),
-                    Json.number(m.get("gflops"))));
+                    Json.number(m.get("gflops")),
+                    m.get("threads") == null ? threads : (int) Json.number(m.get("threads"))));
         }
         return out;
     }
@@ -226,7 +230,10 @@ public final class BenchReport {
                 .findFirst().map(ref -> ref.medianSeconds() / r.medianSeconds());
     }
 
-    /** The peer's row for an unrolled result: same variant, mode, batch, layers and precision. */
+    /**
+     * The peer's row for an unrolled result: same variant, mode, batch, layers and precision, and the same
+     * thread count where both say theirs ({@link #threadCount}).
+     */
     public static Optional<TorchRow> torchPeer(List<TorchRow> torch, Result r) {
         if (!r.className().equals("UnrolledBenchmark") || unrolledMode(r).isEmpty()) {
             return Optional.empty();
@@ -235,7 +242,29 @@ public final class BenchReport {
         String dtype = r.param("dtype").equals("F64") ? "float64" : "float32";
         return torch.stream().filter(t -> t.variant().equals(r.param("variant")) && t.mode().equals(mode)
                 && t.batch() == r.longParam("batch") && t.layers() == r.longParam("layers")
-                && t.dtype().equals(dtype)).findFirst();
+                && t.dtype().equals(dtype) && (t.threads() < 0 || r.param("threads").isEmpty()
+                || t.threads() == threadCount(r.param("threads")))).findFirst();
+    }
+
+    /**
+     * The number of threads a benchmark's {@code threads} parameter stands for: a positive number as is,
+     * {@code all} one per CPU of this machine.
+     *
+     * @throws IllegalArgumentException for anything else
+     */
+    public static int threadCount(String threads) {
+        if (threads.equals("all")) {
+            return Runtime.getRuntime().availableProcessors();
+        }
+        try {
+            int t = Integer.parseInt(threads);
+            if (t > 0) {
+                return t;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("threads must be a positive number or \"all\", but is \"" + threads + "\"");
     }
 
     private static Optional<FlopModel.Mode> unrolledMode(Result r) {

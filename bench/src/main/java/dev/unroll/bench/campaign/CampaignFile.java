@@ -27,7 +27,7 @@ public final class CampaignFile {
     private static final Set<String> RUN_KEYS = Set.of("benchmark", "methods", "params", "jmh");
     private static final Set<String> JMH_KEYS = Set.of("forks", "warmupIterations", "warmupTime", "iterations", "time",
             "jvmArgs");
-    private static final Set<String> TORCH_KEYS = Set.of("dtypes", "args");
+    private static final Set<String> TORCH_KEYS = Set.of("dtypes", "threads", "args");
 
     private CampaignFile() {
     }
@@ -161,7 +161,14 @@ public final class CampaignFile {
                 throw new CampaignException("torch.dtypes may hold \"float32\" and \"float64\", not \"" + d + "\"");
             }
         }
-        return new TorchPeer.Settings(dtypes, m.get("args") == null ? List.of() : strings(m.get("args"), "torch.args"));
+        List<String> threads = m.get("threads") == null ? TorchPeer.DEFAULT_THREADS
+                : strings(m.get("threads"), "torch.threads");
+        try {
+            return new TorchPeer.Settings(dtypes, threads,
+                    m.get("args") == null ? List.of() : strings(m.get("args"), "torch.args"));
+        } catch (IllegalArgumentException e) {
+            throw new CampaignException("torch.threads: " + e.getMessage());
+        }
     }
 
     private static Map<?, ?> object(Object value, String where, Set<String> allowed) {
