@@ -21,7 +21,7 @@ import dev.unroll.engine.Parametrization;
  * {@link FlopModel}, samples/s (batch / median time), the speed-up over the reference backend measured in
  * the same run, the fraction of the FMA peak measured in the same run ({@link FmaPeakBenchmark}: F32 rows
  * against the F32 all-threads peak, F64 against F64), and, given the PyTorch peer's JSON lines
- * ({@code torch_lista_bench.py}), PyTorch's samples/s for the same (variant, mode, batch, precision) and
+ * ({@code torch_unrolled.py}), PyTorch's samples/s for the same (variant, mode, batch, precision) and
  * Unroll's ratio to it. Medians, not means: these machines are shared and a few slow iterations should not
  * move the figure.
  *
@@ -321,7 +321,7 @@ public final class BenchReport {
             }
             String shape = unrolled.getFirst().param("layers") + " layers, n = " + unrolled.getFirst().param("n")
                     + ", m = " + unrolled.getFirst().param("m") + ", λ = " + unrolled.getFirst().param("lambda");
-            section(out, "Unrolled networks (" + shape + "; matmul FLOPs as torch_lista_bench.py counts them)", t);
+            section(out, "Unrolled networks (" + shape + "; matmul FLOPs as torch_unrolled.py counts them)", t);
         }
         List<Result> other = results.stream().filter(r -> !List.of("FmaPeakBenchmark", "GemmBenchmark",
                 "UnrolledBenchmark").contains(r.className())).toList();
@@ -343,7 +343,7 @@ public final class BenchReport {
                 -Dunroll.bench.referenceMaxFlop, or failed).
                 """);
         if (!unrolled.isEmpty()) {
-            out.append(torch.isEmpty() ? "No PyTorch figures given (second argument: torch_lista_bench.py's output).\n"
+            out.append(torch.isEmpty() ? "No PyTorch figures given (second argument: torch_unrolled.py's output).\n"
                     : "× PyTorch: samples/s over PyTorch's samples/s for the same variant, mode, batch and precision.\n");
         }
         return out.toString();
@@ -456,12 +456,12 @@ public final class BenchReport {
     /**
      * Prints the report.
      *
-     * @param args the JMH JSON result file, optionally followed by a file of torch_lista_bench.py's output
+     * @param args the JMH JSON result file, optionally followed by a file of torch_unrolled.py's output
      */
     public static void main(String[] args) throws IOException {
         PrintStream out = System.out;
         if (args.length < 1 || args.length > 2) {
-            System.err.println("usage: BenchReport <jmh-results.json> [torch_lista_bench output (JSON lines)]");
+            System.err.println("usage: BenchReport <jmh-results.json> [torch_unrolled.py output (JSON lines)]");
             System.exit(2);
         }
         List<Result> results = parseJmh(Files.readString(Path.of(args[0])));

@@ -30,7 +30,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The fused unrolled network, as {@code ../shared/peers/torch_lista_bench.py} measures it in PyTorch: a
+ * The fused unrolled network, as {@code bench/peers/torch_unrolled.py} measures it in PyTorch: a
  * T-layer LISTA (per-layer W_z, W_x, per-atom θ) or SLISTA ({@code step}: one learned step per layer, D
  * fixed), m atoms, signals of dimension n, the unsupervised Lasso loss with λ, and Adam.
  *
@@ -66,7 +66,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 3, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch",
         "--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED"})
 public class UnrolledBenchmark {
-    /** PyTorch's learning rate in torch_lista_bench.py; it changes the values, not the work. */
+    /** PyTorch's learning rate in torch_unrolled.py; it changes the values, not the work. */
     static final double LEARNING_RATE = 1e-4;
 
     /** The backend to measure, or the peer {@value Peers#DJL_PYTORCH} (libtorch through DJL). */

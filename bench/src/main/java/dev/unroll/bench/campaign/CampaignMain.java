@@ -102,7 +102,7 @@ public final class CampaignMain {
                   --campaign FILE      the campaign (JSON; bench/README.md describes the format, bench/campaigns/ has examples)
                   --out DIR            write the results into DIR
                   --out-root DIR       write them into DIR/campaign-<name>-<timestamp> (default: the current folder)
-                  --torch-script PATH  torch_lista_bench.py, for campaigns that run the PyTorch peer
+                  --torch-script PATH  torch_unrolled.py, for campaigns that run the PyTorch peer
                   --verbose            also print JMH's own output
                   --dry-run            list the configurations and exit""";
     }
