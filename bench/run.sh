@@ -135,7 +135,7 @@ if [ -n "$campaign" ]; then
     rc=0
     "$JAVA" --sun-misc-unsafe-memory-access=allow --add-modules jdk.incubator.vector \
         --enable-native-access=ALL-UNNAMED -cp "$JAR" dev.unroll.bench.campaign.CampaignMain \
-        --campaign "$campaign" --out-root "$HERE/target" --torch-script "$PEER" ${campaign_args[@]+"${campaign_args[@]}"} \
+        --campaign "$campaign" --out-root "$HERE/target" --torch-script "$PEER" --unroll "$ROOT/unroll" ${campaign_args[@]+"${campaign_args[@]}"} \
         > >(grep -v -x -F "$INCUBATOR_WARNING") 2> >(grep -v -x -F "$INCUBATOR_WARNING" >&2) || rc=$?
     wait    # for the filters to flush
     exit "$rc"
