@@ -17,7 +17,7 @@ ROOT=$(dirname "$HERE")
 JAR=$HERE/target/benchmarks.jar
 RESULTS=$HERE/target/jmh-results.json
 TORCH_OUT=$HERE/target/torch-results.jsonl
-PEER=${UNROLL_TORCH_BENCH:-$ROOT/../shared/peers/torch_lista_bench.py}
+PEER=${UNROLL_TORCH_BENCH:-$HERE/peers/torch_unrolled.py}
 
 # Full run: 3 forks (forks differ by up to 35 % here, see shared/peers/README.md); warm-up and measurement
 # come from each benchmark's annotations (3 × 1 s warm-up, 5 × 1 s measurement; the unrolled networks warm
@@ -45,7 +45,9 @@ Usage: bench/run.sh --campaign FILE [--out DIR] [--dry-run] [--verbose]
 --quick                the campaign $QUICK_CAMPAIGN (about a minute; its figures are not steady state)
 
 Without --campaign/--quick: runs the JMH benchmarks into bench/target/jmh-results.json, then the PyTorch
-peer (when /usr/bin/python3 can import torch and $PEER exists) into bench/target/torch-results.jsonl,
+peer $PEER with 1 thread and one per CPU, with the newest PyTorch bench/peers/torch_python.sh finds (a venv
+bench/target/torch-venv it makes from a local torch wheel, else Debian's /usr/bin/python3), into
+bench/target/torch-results.jsonl,
 then prints one table per benchmark: median time, GFLOP/s, samples/s, the speed-up over the reference
 backend and the fraction of the FMA peak measured in the same run, and the ratio to PyTorch's samples/s.
   jmh args             appended to JMH's command line: a benchmark regex (e.g. GemmBenchmark),
@@ -54,7 +56,8 @@ backend and the fraction of the FMA peak measured in the same run, and the ratio
 Environment:
   JMH_ARGS             replaces the default JMH settings ($FULL_ARGS) of a plain JMH run
   UNROLL_BENCH_TORCH   set to 0 to skip the PyTorch peer
-  UNROLL_TORCH_BENCH   path of torch_lista_bench.py (default: ../shared/peers/ next to the repository)
+  UNROLL_TORCH_BENCH   path of the PyTorch peer script (default: bench/peers/torch_unrolled.py)
+  UNROLL_TORCH_PYTHON  the Python to run it with (default: the newest PyTorch torch_python.sh finds)
   TORCH_DTYPES         precisions the peer runs in a plain JMH run (default: "float32 float64")
   UNROLL_BENCH_OPENBLAS_CORETYPE
                        OPENBLAS_CORETYPE for the OpenBLAS peer (default: SkylakeX where the CPU has
@@ -65,6 +68,8 @@ Environment:
 The reference backend is skipped where one operation costs more than 2^28 FLOPs (by default: GEMM k=256 at
 batch 4096, and the unrolled networks beyond batch 16); pass -jvmArgs -Dunroll.bench.referenceMaxFlop=N
 (campaigns: "jvmArgs") to change that. Backend settings go the same way, e.g. -jvmArgs -Dunroll.threads=1.
+-jvmArgs, -jvmArgsAppend and -jvmArgsPrepend all add to the benchmarks' own fork flags (the Vector API
+module, the heap): the jar hands them to JMH as one -jvmArgsPrepend.
 USAGE
 }
 
@@ -130,7 +135,7 @@ if [ -n "$campaign" ]; then
     rc=0
     "$JAVA" --sun-misc-unsafe-memory-access=allow --add-modules jdk.incubator.vector \
         --enable-native-access=ALL-UNNAMED -cp "$JAR" dev.unroll.bench.campaign.CampaignMain \
-        --campaign "$campaign" --out-root "$HERE/target" --torch-script "$PEER" ${campaign_args[@]+"${campaign_args[@]}"} \
+        --campaign "$campaign" --out-root "$HERE/target" --torch-script "$PEER" --unroll "$ROOT/unroll" ${campaign_args[@]+"${campaign_args[@]}"} \
         > >(grep -v -x -F "$INCUBATOR_WARNING") 2> >(grep -v -x -F "$INCUBATOR_WARNING" >&2) || rc=$?
     wait    # for the filters to flush
     exit "$rc"
@@ -152,7 +157,7 @@ jmh_rc=0
 "$JAVA" --sun-misc-unsafe-memory-access=allow -jar "$JAR" "${jmh_args[@]}" ${jmh_extra[@]+"${jmh_extra[@]}"} -rf json -rff "$RESULTS" || jmh_rc=$?
 [ -s "$RESULTS" ] || { echo "run.sh: JMH wrote no results (exit status $jmh_rc)" >&2; exit 1; }
 
-if [ "${UNROLL_BENCH_TORCH-1}" != 0 ] && [ -f "$PEER" ] && /usr/bin/python3 -c 'import torch' 2>/dev/null; then
+if [ "${UNROLL_BENCH_TORCH-1}" != 0 ] && [ -f "$PEER" ] && torch_python=$(bash "$HERE/peers/torch_python.sh"); then
     # The peer's best environment here: OpenBLAS's AVX-512 kernels, passive OpenMP waiting and tcmalloc
     # (glibc malloc page-faults on large tensors).
     # Debian's OpenBLAS 0.3.21 does not know recent CPUs and falls back to its SSE3 (Prescott) kernels when
@@ -168,12 +173,14 @@ if [ "${UNROLL_BENCH_TORCH-1}" != 0 ] && [ -f "$PEER" ] && /usr/bin/python3 -c '
     tcmalloc=/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4
     [ -f "$tcmalloc" ] && env_args+=("LD_PRELOAD=$tcmalloc")
     for dt in $torch_dtypes; do
-        echo "run.sh: PyTorch peer ($dt): $PEER ${torch_args[*]-}" >&2
-        env "${env_args[@]}" /usr/bin/python3 "$PEER" --dtype "$dt" ${torch_args[@]+"${torch_args[@]}"} \
-            | tee -a "$TORCH_OUT" >&2 || echo "run.sh: the PyTorch peer failed ($dt); reporting without it" >&2
+        for threads in 1 "$(nproc)"; do
+            echo "run.sh: PyTorch peer ($dt, $threads threads): $PEER ${torch_args[*]-}" >&2
+            env "${env_args[@]}" "$torch_python" "$PEER" --dtype "$dt" --threads "$threads" ${torch_args[@]+"${torch_args[@]}"} \
+                | tee -a "$TORCH_OUT" >&2 || echo "run.sh: the PyTorch peer failed ($dt); reporting without it" >&2
+        done
     done
 else
-    echo "run.sh: no PyTorch peer (UNROLL_BENCH_TORCH=0, no $PEER, or /usr/bin/python3 lacks torch)" >&2
+    echo "run.sh: no PyTorch peer (UNROLL_BENCH_TORCH=0, no $PEER, or no Python with torch: see above)" >&2
 fi
 
 echo

@@ -21,7 +21,7 @@ import dev.unroll.engine.Parametrization;
  * {@link FlopModel}, samples/s (batch / median time), the speed-up over the reference backend measured in
  * the same run, the fraction of the FMA peak measured in the same run ({@link FmaPeakBenchmark}: F32 rows
  * against the F32 all-threads peak, F64 against F64), and, given the PyTorch peer's JSON lines
- * ({@code torch_lista_bench.py}), PyTorch's samples/s for the same (variant, mode, batch, precision) and
+ * ({@code torch_unrolled.py}), PyTorch's samples/s for the same (variant, mode, batch, precision) and
  * Unroll's ratio to it. Medians, not means: these machines are shared and a few slow iterations should not
  * move the figure.
  *
@@ -84,9 +84,10 @@ public final class BenchReport {
      * @param dtype       float32 or float64 (from the peer's first line)
      * @param samplesPerS samples per second at the median
      * @param gflops      the peer's GFLOP/s (matmul FLOPs only)
+     * @param threads     PyTorch's intra-op threads (from its line or its header; -1 when it did not say)
      */
     public record TorchRow(String variant, String mode, int batch, int layers, String dtype, double samplesPerS,
-                           double gflops) {
+                           double gflops, int threads) {
     }
 
     /** Reads a JMH JSON result file's text. */
@@ -117,6 +118,7 @@ public final class BenchReport {
     public static List<TorchRow> parseTorch(String text) {
         List<TorchRow> out = new ArrayList<>();
         String dtype = "float32";
+        int threads = -1;
         for (String line : text.split("\n")) {
             line = line.strip();
             if (!line.startsWith("{")) {
@@ -127,11 +129,13 @@ public final class BenchReport {
                 if (m.get("dtype") != null) {
                     dtype = m.get("dtype").toString();
                 }
+                threads = m.get("threads") == null ? -1 : (int) Json.number(m.get("threads"));
                 continue;
             }
             out.add(new TorchRow(m.get("variant").toString(), m.get("mode").toString(), (int) Json.number(m.get("B")),
                     (int) Json.number(m.get("layers")), dtype, Json.number(m.get("samples_per_s")),
-                    Json.number(m.get("gflops"))));
+                    Json.number(m.get("gflops")),
+                    m.get("threads") == null ? threads : (int) Json.number(m.get("threads"))));
         }
         return out;
     }
@@ -226,7 +230,10 @@ public final class BenchReport {
                 .findFirst().map(ref -> ref.medianSeconds() / r.medianSeconds());
     }
 
-    /** The peer's row for an unrolled result: same variant, mode, batch, layers and precision. */
+    /**
+     * The peer's row for an unrolled result: same variant, mode, batch, layers and precision, and the same
+     * thread count where both say theirs ({@link #threadCount}).
+     */
     public static Optional<TorchRow> torchPeer(List<TorchRow> torch, Result r) {
         if (!r.className().equals("UnrolledBenchmark") || unrolledMode(r).isEmpty()) {
             return Optional.empty();
@@ -235,7 +242,29 @@ public final class BenchReport {
         String dtype = r.param("dtype").equals("F64") ? "float64" : "float32";
         return torch.stream().filter(t -> t.variant().equals(r.param("variant")) && t.mode().equals(mode)
                 && t.batch() == r.longParam("batch") && t.layers() == r.longParam("layers")
-                && t.dtype().equals(dtype)).findFirst();
+                && t.dtype().equals(dtype) && (t.threads() < 0 || r.param("threads").isEmpty()
+                || t.threads() == threadCount(r.param("threads")))).findFirst();
+    }
+
+    /**
+     * The number of threads a benchmark's {@code threads} parameter stands for: a positive number as is,
+     * {@code all} one per CPU of this machine.
+     *
+     * @throws IllegalArgumentException for anything else
+     */
+    public static int threadCount(String threads) {
+        if (threads.equals("all")) {
+            return Runtime.getRuntime().availableProcessors();
+        }
+        try {
+            int t = Integer.parseInt(threads);
+            if (t > 0) {
+                return t;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("threads must be a positive number or \"all\", but is \"" + threads + "\"");
     }
 
     private static Optional<FlopModel.Mode> unrolledMode(Result r) {
@@ -292,7 +321,7 @@ public final class BenchReport {
             }
             String shape = unrolled.getFirst().param("layers") + " layers, n = " + unrolled.getFirst().param("n")
                     + ", m = " + unrolled.getFirst().param("m") + ", λ = " + unrolled.getFirst().param("lambda");
-            section(out, "Unrolled networks (" + shape + "; matmul FLOPs as torch_lista_bench.py counts them)", t);
+            section(out, "Unrolled networks (" + shape + "; matmul FLOPs as torch_unrolled.py counts them)", t);
         }
         List<Result> other = results.stream().filter(r -> !List.of("FmaPeakBenchmark", "GemmBenchmark",
                 "UnrolledBenchmark").contains(r.className())).toList();
@@ -314,7 +343,7 @@ public final class BenchReport {
                 -Dunroll.bench.referenceMaxFlop, or failed).
                 """);
         if (!unrolled.isEmpty()) {
-            out.append(torch.isEmpty() ? "No PyTorch figures given (second argument: torch_lista_bench.py's output).\n"
+            out.append(torch.isEmpty() ? "No PyTorch figures given (second argument: torch_unrolled.py's output).\n"
                     : "× PyTorch: samples/s over PyTorch's samples/s for the same variant, mode, batch and precision.\n");
         }
         return out.toString();
@@ -427,12 +456,12 @@ public final class BenchReport {
     /**
      * Prints the report.
      *
-     * @param args the JMH JSON result file, optionally followed by a file of torch_lista_bench.py's output
+     * @param args the JMH JSON result file, optionally followed by a file of torch_unrolled.py's output
      */
     public static void main(String[] args) throws IOException {
         PrintStream out = System.out;
         if (args.length < 1 || args.length > 2) {
-            System.err.println("usage: BenchReport <jmh-results.json> [torch_lista_bench output (JSON lines)]");
+            System.err.println("usage: BenchReport <jmh-results.json> [torch_unrolled.py output (JSON lines)]");
             System.exit(2);
         }
         List<Result> results = parseJmh(Files.readString(Path.of(args[0])));

@@ -34,6 +34,19 @@ final class BenchSupport {
     }
 
     /**
+     * Opens {@code name} with the fork's {@code unroll.*} system properties and, unless {@code threads} is
+     * {@code all}, that many threads (a benchmark's {@code threads} parameter, which overrides
+     * -Dunroll.threads so that one campaign can compare thread counts case by case).
+     */
+    static Backend open(String name, String threads) {
+        BackendConfig config = BackendConfig.fromSystemProperties();
+        if (!threads.equals("all")) {
+            config = config.with("threads", Integer.toString(BenchReport.threadCount(threads)));
+        }
+        return Backends.open(name, config);
+    }
+
+    /**
      * Refuses to run the reference backend on an operation of {@code flop} FLOPs above the limit. JMH has
      * no "skip": an exception in {@code @Setup} makes it report this parameter combination as failed,
      * print this message and go on with the next one, and the JSON result simply lacks it.

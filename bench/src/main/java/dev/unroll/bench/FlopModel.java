@@ -4,7 +4,7 @@ import dev.unroll.engine.ParamKind;
 import dev.unroll.engine.Parametrization;
 
 /**
- * The FLOP counts the report divides by time. They follow {@code torch_lista_bench.py}'s convention,
+ * The FLOP counts the report divides by time. They follow {@code torch_unrolled.py}'s convention,
  * "matmul FLOPs only" (2 per multiply–add of a matrix product; thresholds, the loss's elementwise terms
  * and the optimizer update count 0), so GFLOP/s read the same for Unroll and for PyTorch. Per sample, with
  * T layers, n = signal dimension, m = atoms:

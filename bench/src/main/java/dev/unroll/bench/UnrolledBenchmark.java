@@ -3,6 +3,7 @@ package dev.unroll.bench;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
+import dev.unroll.bench.peers.Peers;
 import dev.unroll.engine.Backend;
 import dev.unroll.engine.DType;
 import dev.unroll.engine.Matrix;
@@ -29,7 +30,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The fused unrolled network, as {@code ../shared/peers/torch_lista_bench.py} measures it in PyTorch: a
+ * The fused unrolled network, as {@code bench/peers/torch_unrolled.py} measures it in PyTorch: a
  * T-layer LISTA (per-layer W_z, W_x, per-atom θ) or SLISTA ({@code step}: one learned step per layer, D
  * fixed), m atoms, signals of dimension n, the unsupervised Lasso loss with λ, and Adam.
  *
@@ -60,16 +61,23 @@ import org.openjdk.jmh.annotations.Warmup;
 // successive 1 s warm-up iterations at batch 16).
 @Warmup(iterations = 5, time = 2)
 @Measurement(iterations = 5, time = 1)
-// The last flag silences JDK 24+'s warning about JMH's own use of sun.misc.Unsafe in every fork.
+// The --sun-misc flag silences JDK 24+'s warning about JMH's own use of sun.misc.Unsafe in every fork; native
+// access is for libtorch (the djl-pytorch peer).
 @Fork(value = 3, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch",
-        "--sun-misc-unsafe-memory-access=allow"})
+        "--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED"})
 public class UnrolledBenchmark {
-    /** PyTorch's learning rate in torch_lista_bench.py; it changes the values, not the work. */
+    /** PyTorch's learning rate in torch_unrolled.py; it changes the values, not the work. */
     static final double LEARNING_RATE = 1e-4;
 
-    /** The backend to measure. */
+    /** The backend to measure, or the peer {@value Peers#DJL_PYTORCH} (libtorch through DJL). */
     @Param({"cpu-vector", "reference"})
     public String backend;
+    /**
+     * Threads of the backend or peer: a number, or {@code all} (the backend's default, one per CPU; for
+     * djl-pytorch one per CPU).
+     */
+    @Param({"all"})
+    public String threads;
     /** Precision of parameters, data and tape. */
     @Param({"F32", "F64"})
     public DType dtype;
@@ -102,10 +110,16 @@ public class UnrolledBenchmark {
     private Tape tape;
     private OptimizerState adam;
     private UnrolledModel model;
+    private Workload peerForward;
+    private Workload peerTrainingStep;
 
-    /** Builds D, the ISTA-initialised network, the inputs and every workspace on the backend. */
+    /** Builds D, the ISTA-initialised network, the inputs and every workspace on the backend (or the peer). */
     @Setup(Level.Trial)
     public void setup() {
+        if (Peers.isPeer(backend)) {
+            setupPeer();
+            return;
+        }
         Parametrization p = Parametrization.fromId(variant);
         // The guard uses the larger of the two methods' counts: setup cannot tell which one runs.
         BenchSupport.guardReference(backend, batch * FlopModel.unrolledPerSample(p, FlopModel.Mode.TRAIN, layers, n, m),
@@ -113,7 +127,7 @@ public class UnrolledBenchmark {
         NetworkSpec spec = new NetworkSpec(p, layers, n, m, dtype);
         double[] dict = dictionary(n, m, 0);
         double lip = lipschitz(dict, n, m);
-        be = BenchSupport.open(backend);
+        be = BenchSupport.open(backend, threads);
         d = BenchSupport.upload(be, dtype, dict, n, m);
         x = BenchSupport.upload(be, dtype, signals(dict, n, m, batch, 1), n, batch);
         z = be.allocate(dtype, m, batch);
@@ -126,22 +140,43 @@ public class UnrolledBenchmark {
         model = new UnrolledModel(params, d, lambda);
     }
 
-    /** Frees every workspace, then the backend. */
+    /**
+     * The peer's network on the same D, signals and ISTA start. Both the forward pass and the training step
+     * are built (setup cannot tell which method runs); only one of them runs in a fork.
+     */
+    private void setupPeer() {
+        double[] dict = dictionary(n, m, 0);
+        double lip = lipschitz(dict, n, m);
+        double[] xs = signals(dict, n, m, batch, 1);
+        int t = BenchReport.threadCount(threads);
+        peerForward = Peers.unrolled(backend, false, variant, dtype, layers, n, m, batch, dict, xs, lip, lambda,
+                LEARNING_RATE, t);
+        peerTrainingStep = Peers.unrolled(backend, true, variant, dtype, layers, n, m, batch, dict, xs, lip, lambda,
+                LEARNING_RATE, t);
+    }
+
+    /** Frees every workspace, then the backend (or the peer's arrays). */
     @TearDown(Level.Trial)
     public void tearDown() {
-        BenchSupport.closeAll(adam, tape, grads, params, gradZ, z, x, d, be);
+        BenchSupport.closeAll(peerForward, peerTrainingStep, adam, tape, grads, params, gradZ, z, x, d, be);
     }
 
     /** Inference: all T layers from z₀ = 0, no tape. */
     @Benchmark
-    public Matrix forward() {
+    public Object forward() {
+        if (peerForward != null) {
+            return peerForward.run();
+        }
         be.unrolledForward(model, x, null, z);
         return z;
     }
 
     /** One unsupervised training step: recorded forward, loss and ∂F/∂Z, reverse mode, Adam. */
     @Benchmark
-    public double trainingStep() {
+    public Object trainingStep() {
+        if (peerTrainingStep != null) {
+            return peerTrainingStep.run();
+        }
         be.unrolledForward(model, x, tape, z);
         double loss = be.lassoObjective(d, x, z, lambda, null, gradZ, null);
         be.unrolledBackward(model, tape, gradZ, grads, null);
@@ -152,6 +187,9 @@ public class UnrolledBenchmark {
     /** One Adam step over all T layers' parameters (gradients fixed at zero; the arithmetic is the same). */
     @Benchmark
     public Object optimizerStep() {
+        if (be == null) {
+            throw new IllegalStateException("SKIPPED (not an error): the peer " + backend + " has no separate Adam step");
+        }
         be.optimizerStep(adam, params, grads);
         return params;
     }

@@ -15,9 +15,10 @@ import java.util.Map;
  * @param settings    JMH settings for every run
  * @param torch       the PyTorch peer's settings, or null when the campaign does not run it
  * @param runs        the runs, in file order
+ * @param protocol    the reference training protocol and the commands to time, or null
  */
 public record Campaign(String name, String description, JmhSettings settings, TorchPeer.Settings torch,
-                       List<Run> runs) {
+                       List<Run> runs, dev.unroll.bench.protocol.ProtocolSettings protocol) {
     /** Copies the list. */
     public Campaign {
         runs = List.copyOf(runs);

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.unroll.bench.Json;
+import dev.unroll.bench.protocol.ProtocolSettings;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Param;
 
@@ -23,11 +24,13 @@ import org.openjdk.jmh.annotations.Param;
  * known ones, so a typo costs seconds, not a half-hour campaign that measured the wrong thing.
  */
 public final class CampaignFile {
-    private static final Set<String> TOP_KEYS = Set.of("name", "description", "jmh", "torch", "runs");
+    private static final Set<String> TOP_KEYS = Set.of("name", "description", "jmh", "torch", "runs", "protocol");
+    private static final Set<String> PROTOCOL_KEYS = Set.of("backend", "variants", "samples", "dtypes", "threads",
+            "layers", "iterations", "lambda", "seed", "commands");
     private static final Set<String> RUN_KEYS = Set.of("benchmark", "methods", "params", "jmh");
     private static final Set<String> JMH_KEYS = Set.of("forks", "warmupIterations", "warmupTime", "iterations", "time",
             "jvmArgs");
-    private static final Set<String> TORCH_KEYS = Set.of("dtypes", "args");
+    private static final Set<String> TORCH_KEYS = Set.of("dtypes", "threads", "args");
 
     private CampaignFile() {
     }
@@ -76,15 +79,80 @@ public final class CampaignFile {
         String description = top.get("description") == null ? "" : string(top.get("description"), "description");
         JmhSettings settings = top.get("jmh") == null ? JmhSettings.NONE : settings(top.get("jmh"), "jmh");
         TorchPeer.Settings torch = top.get("torch") == null ? null : torch(top.get("torch"));
-        if (!(top.get("runs") instanceof List<?> runList) || runList.isEmpty()) {
+        // A campaign of the training protocol alone needs no JMH run.
+        List<?> runList = top.get("runs") == null && top.get("protocol") != null ? List.of()
+                : top.get("runs") instanceof List<?> l ? l : null;
+        if (runList == null || runList.isEmpty() && top.get("protocol") == null) {
             throw new CampaignException("'runs' must be a non-empty array of runs, each {\"benchmark\": ..., "
-                    + "\"params\": {...}}");
+                    + "\"params\": {...}} (it may be left out when the campaign has a 'protocol')");
         }
         List<Campaign.Run> runs = new ArrayList<>();
         for (int i = 0; i < runList.size(); i++) {
             runs.add(run(runList.get(i), "runs[" + i + "]"));
         }
-        return new Campaign(name, description, settings, torch, runs);
+        ProtocolSettings protocol = top.get("protocol") == null ? null : protocol(top.get("protocol"));
+        return new Campaign(name, description, settings, torch, runs, protocol);
+    }
+
+    /** The {@code protocol} object; every key optional, defaulting to the reference protocol. */
+    private static ProtocolSettings protocol(Object value) {
+        Map<?, ?> m = object(value, "protocol", PROTOCOL_KEYS);
+        List<String> variants = m.get("variants") == null ? List.of("coupled", "step", "lista")
+                : strings(m.get("variants"), "protocol.variants");
+        for (String v : variants) {
+            if (!List.of("coupled", "step", "lista").contains(v)) {
+                throw new CampaignException("protocol.variants may hold coupled, step and lista, not \"" + v + "\"");
+            }
+        }
+        List<Integer> samples = new ArrayList<>();
+        for (String v : m.get("samples") == null ? List.of("1000") : strings(m.get("samples"), "protocol.samples")) {
+            samples.add(positiveInt(v, "protocol.samples"));
+        }
+        List<String> dtypes = m.get("dtypes") == null ? List.of("F64") : strings(m.get("dtypes"), "protocol.dtypes");
+        for (String d : dtypes) {
+            if (!d.equals("F32") && !d.equals("F64")) {
+                throw new CampaignException("protocol.dtypes may hold F32 and F64, not \"" + d + "\"");
+            }
+        }
+        List<String> threads = m.get("threads") == null ? TorchPeer.DEFAULT_THREADS
+                : strings(m.get("threads"), "protocol.threads");
+        try {
+            threads.forEach(dev.unroll.bench.BenchReport::threadCount);
+        } catch (IllegalArgumentException e) {
+            throw new CampaignException("protocol.threads: " + e.getMessage());
+        }
+        List<List<String>> commands = new ArrayList<>();
+        if (m.get("commands") != null) {
+            if (!(m.get("commands") instanceof List<?> list)) {
+                throw new CampaignException("protocol.commands must be an array of commands, each an array of words");
+            }
+            for (int i = 0; i < list.size(); i++) {
+                commands.add(strings(list.get(i), "protocol.commands[" + i + "]"));
+            }
+        }
+        double lambda = m.get("lambda") == null ? 0.1 : Double.parseDouble(scalar(m.get("lambda"), "protocol.lambda"));
+        if (!(lambda > 0) || Double.isInfinite(lambda)) {
+            throw new CampaignException("protocol.lambda must be a positive number, but is " + lambda);
+        }
+        return new ProtocolSettings(m.get("backend") == null ? "cpu-vector" : string(m.get("backend"), "protocol.backend"),
+                variants, samples, dtypes, threads,
+                m.get("layers") == null ? 20 : positiveInt(scalar(m.get("layers"), "protocol.layers"), "protocol.layers"),
+                m.get("iterations") == null ? 10
+                        : positiveInt(scalar(m.get("iterations"), "protocol.iterations"), "protocol.iterations"),
+                lambda, m.get("seed") == null ? 42 : positiveInt(scalar(m.get("seed"), "protocol.seed"), "protocol.seed"),
+                commands);
+    }
+
+    private static int positiveInt(String v, String where) {
+        try {
+            int i = Integer.parseInt(v);
+            if (i > 0) {
+                return i;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new CampaignException(where + " must hold positive whole numbers, not \"" + v + "\"");
     }
 
     private static Campaign.Run run(Object value, String where) {
@@ -161,7 +229,14 @@ public final class CampaignFile {
                 throw new CampaignException("torch.dtypes may hold \"float32\" and \"float64\", not \"" + d + "\"");
             }
         }
-        return new TorchPeer.Settings(dtypes, m.get("args") == null ? List.of() : strings(m.get("args"), "torch.args"));
+        List<String> threads = m.get("threads") == null ? TorchPeer.DEFAULT_THREADS
+                : strings(m.get("threads"), "torch.threads");
+        try {
+            return new TorchPeer.Settings(dtypes, threads,
+                    m.get("args") == null ? List.of() : strings(m.get("args"), "torch.args"));
+        } catch (IllegalArgumentException e) {
+            throw new CampaignException("torch.threads: " + e.getMessage());
+        }
     }
 
     private static Map<?, ?> object(Object value, String where, Set<String> allowed) {

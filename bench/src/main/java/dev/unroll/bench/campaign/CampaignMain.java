@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+
+import dev.unroll.bench.protocol.ProtocolBenchmark;
 import java.nio.file.StandardCopyOption;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -38,6 +40,7 @@ public final class CampaignMain {
         Path outDir = null;
         Path outRoot = Path.of(".");
         Path torchScript = null;
+        Path launcher = null;
         boolean verbose = false;
         boolean dryRun = false;
         try {
@@ -47,6 +50,7 @@ public final class CampaignMain {
                     case "--out" -> outDir = Path.of(value(args, ++i, "--out"));
                     case "--out-root" -> outRoot = Path.of(value(args, ++i, "--out-root"));
                     case "--torch-script" -> torchScript = Path.of(value(args, ++i, "--torch-script"));
+                    case "--unroll" -> launcher = Path.of(value(args, ++i, "--unroll"));
                     case "--verbose" -> verbose = true;
                     case "--dry-run" -> dryRun = true;
                     case "-h", "--help" -> {
@@ -64,6 +68,9 @@ public final class CampaignMain {
                 List<Configuration> configs = campaign.configurations();
                 out.println("campaign " + campaign.name() + ": " + configs.size() + " configurations");
                 configs.forEach(c -> out.println("  " + c.label() + "   [" + c.settings().describe() + "]"));
+                if (campaign.protocol() != null) {
+                    out.println("  then the line-search protocol: " + campaign.protocol());
+                }
                 return 0;
             }
             // Before any output exists: a typo in a backend's name leaves nothing behind.
@@ -76,6 +83,12 @@ public final class CampaignMain {
             Files.copy(file, outDir.resolve("campaign.json"), StandardCopyOption.REPLACE_EXISTING);
             CampaignResult result = new CampaignRunner(err, verbose).run(campaign, outDir, torchScript);
             String report = CampaignOutput.write(result, outDir);
+            if (campaign.protocol() != null) {
+                // After the JMH runs, so that it never shares the CPUs with a fork.
+                report += ProtocolBenchmark.run(campaign.protocol(), outDir,
+                        torchScript == null ? null : torchScript.toAbsolutePath().getParent(), launcher);
+                Files.writeString(outDir.resolve("report.md"), report);
+            }
             out.println();
             out.print(report);
             out.println("Written to " + outDir + ": jmh-results.json, results.csv, report.md, plots/");
@@ -98,11 +111,13 @@ public final class CampaignMain {
 
     private static String usage() {
         return """
-                usage: CampaignMain --campaign FILE [--out DIR | --out-root DIR] [--torch-script PATH] [--verbose] [--dry-run]
+                usage: CampaignMain --campaign FILE [--out DIR | --out-root DIR] [--torch-script PATH] [--unroll PATH] [--verbose] [--dry-run]
                   --campaign FILE      the campaign (JSON; bench/README.md describes the format, bench/campaigns/ has examples)
                   --out DIR            write the results into DIR
                   --out-root DIR       write them into DIR/campaign-<name>-<timestamp> (default: the current folder)
-                  --torch-script PATH  torch_lista_bench.py, for campaigns that run the PyTorch peer
+                  --torch-script PATH  bench/peers/torch_unrolled.py, for campaigns that run the PyTorch peers (the
+                                       line-search peer and torch_python.sh are looked up beside it)
+                  --unroll PATH        the unroll launcher, for a protocol's "commands"
                   --verbose            also print JMH's own output
                   --dry-run            list the configurations and exit""";
     }

@@ -52,8 +52,8 @@ public final class CampaignMarkdown {
         if (r.torch() != null) {
             md.append("| ").append(Measurement.PYTORCH).append(" | peer | ")
                     .append(r.torch().skipped() == null ? "available" : "**skipped**").append(" | ")
-                    .append(r.torch().skipped() == null ? "PyTorch CPU, `torch_lista_bench.py` (n = 64, m = 256), "
-                            + "tuned environment" : cell(r.torch().skipped())).append(" |\n");
+                    .append(r.torch().skipped() == null ? cell(r.torch().describe()) + ", `bench/peers/torch_unrolled.py` "
+                            + "(n = 64, m = 256), tuned environment" : cell(r.torch().skipped())).append(" |\n");
         }
         md.append('\n');
 

@@ -13,7 +13,7 @@ import dev.unroll.bench.BenchReport;
  * common shape of the CSV, the Markdown tables and the plots.
  *
  * @param op            the operation, e.g. {@code gemm}, {@code ista-iteration}, {@code training-step}
- * @param benchmark     the JMH benchmark, e.g. {@code GemmBenchmark.gemm} ({@code torch_lista_bench.py} for PyTorch)
+ * @param benchmark     the JMH benchmark, e.g. {@code GemmBenchmark.gemm} ({@code torch_unrolled.py} for PyTorch)
  * @param backend       the backend or peer
  * @param dtype         F32 or F64 ("" when the benchmark has none)
  * @param shape         the other parameters, e.g. {@code m=256 k=64}
@@ -93,7 +93,7 @@ public record Measurement(String op, String benchmark, String backend, String dt
                 continue;
             }
             BenchReport.torchPeer(r.torch().rows(), o.result().get()).ifPresent(t -> out.add(new Measurement(
-                    op(c.benchmark(), c.method()), "torch_lista_bench.py", PYTORCH, p.get("dtype"), shape(p), t.batch(),
+                    op(c.benchmark(), c.method()), "torch_unrolled.py", PYTORCH, p.get("dtype"), shape(p), t.batch(),
                     Outcome.Status.MEASURED, "", t.batch() / t.samplesPerS(), Double.NaN, t.gflops(), t.samplesPerS())));
         }
         return out;

@@ -9,7 +9,8 @@ import dev.unroll.engine.DType;
 
 /**
  * The peers a benchmark's {@code backend} parameter may name besides Unroll's backends: {@value #EJML}
- * (pure Java) and {@value #OPENBLAS} (native BLAS through the FFM API). Naming them in the same parameter
+ * (pure Java) and {@value #OPENBLAS} (native BLAS through the FFM API) for the products and ISTA, and
+ * {@value #DJL_PYTORCH} (libtorch through DJL) for the unrolled networks. Naming them in the same parameter
  * as the backends puts them on exactly the same shapes, data and JMH settings, in the same run, and lets
  * the report take ratios of medians by changing one parameter only.
  */
@@ -18,8 +19,10 @@ public final class Peers {
     public static final String EJML = "ejml";
     /** OpenBLAS through {@code java.lang.foreign}, with its own threads. */
     public static final String OPENBLAS = "openblas";
+    /** libtorch 2.7.1 (MKL, oneDNN) through DJL: the unrolled networks only. */
+    public static final String DJL_PYTORCH = "djl-pytorch";
     /** Every peer, in report order. */
-    public static final List<String> NAMES = List.of(EJML, OPENBLAS);
+    public static final List<String> NAMES = List.of(EJML, OPENBLAS, DJL_PYTORCH);
 
     private Peers() {
     }
@@ -39,6 +42,7 @@ public final class Peers {
             case EJML -> Optional.empty();
             case OPENBLAS -> OpenBlas.load() instanceof OpenBlas.Missing(String reason) ? Optional.of(reason)
                     : Optional.empty();
+            case DJL_PYTORCH -> Optional.ofNullable(DjlPytorch.unavailableReason());
             default -> throw new IllegalArgumentException("not a peer: " + name + " (peers: " + NAMES + ")");
         };
     }
@@ -53,6 +57,7 @@ public final class Peers {
                         + (b.config().isEmpty() ? "" : " (" + b.config() + ")");
                 case OpenBlas.Missing(String reason) -> reason;
             };
+            case DJL_PYTORCH -> DjlPytorch.describe();
             default -> throw new IllegalArgumentException("not a peer: " + name);
         };
     }
@@ -66,7 +71,7 @@ public final class Peers {
         return switch (name) {
             case EJML -> EjmlPeer.gemm(dtype, m, k, batch, a, b);
             case OPENBLAS -> OpenBlasPeer.gemm(openBlas(), dtype, m, k, batch, a, b);
-            default -> throw new IllegalArgumentException("not a peer: " + name);
+            default -> throw notFor(name, "GEMM", List.of(EJML, OPENBLAS));
         };
     }
 
@@ -80,8 +85,32 @@ public final class Peers {
         return switch (name) {
             case EJML -> EjmlPeer.ista(dtype, n, m, batch, d, x, step, threshold);
             case OPENBLAS -> OpenBlasPeer.ista(openBlas(), dtype, n, m, batch, d, x, step, threshold);
-            default -> throw new IllegalArgumentException("not a peer: " + name);
+            default -> throw notFor(name, "the ISTA iteration", List.of(EJML, OPENBLAS));
         };
+    }
+
+    /**
+     * A T-layer LISTA or SLISTA ({@code variant} lista or step) on a peer: its forward pass, or with
+     * {@code train} one training step (forward, Lasso loss, reverse mode, Adam), as {@code UnrolledBenchmark}
+     * measures them on the backends. D is n×m and the signals n×batch, column-major.
+     *
+     * @param threads the peer's threads
+     * @throws IllegalStateException with the reason (marked SKIPPED) when the peer is unavailable here
+     */
+    public static Workload unrolled(String name, boolean train, String variant, DType dtype, int layers, int n, int m,
+                                    int batch, double[] d, double[] signals, double lipschitz, double lambda,
+                                    double learningRate, int threads) {
+        if (!DJL_PYTORCH.equals(name)) {
+            throw notFor(name, "the unrolled networks", List.of(DJL_PYTORCH));
+        }
+        return DjlPytorchPeer.unrolled(train, variant, dtype, layers, n, m, batch, d, signals, lipschitz, lambda,
+                learningRate, threads);
+    }
+
+    private static IllegalArgumentException notFor(String name, String what, List<String> peers) {
+        return new IllegalArgumentException(NAMES.contains(name)
+                ? "the peer " + name + " does not run " + what + "; peers that do: " + peers
+                : "not a peer: " + name + " (peers: " + NAMES + ")");
     }
 
     private static OpenBlas openBlas() {
