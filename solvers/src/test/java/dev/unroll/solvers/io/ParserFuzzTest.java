@@ -25,7 +25,10 @@ class ParserFuzzTest {
     @BeforeAll
     static void open() throws IOException {
         backend = TckBackend.open();
-        file = Files.createTempFile("unroll-fuzz", ".bin");
+        // Each input goes through a real file; in memory where the system has a RAM disk (10× faster).
+        Path shm = Path.of("/dev/shm");
+        file = Files.isDirectory(shm) && Files.isWritable(shm) ? Files.createTempFile(shm, "unroll-fuzz", ".bin")
+                : Files.createTempFile("unroll-fuzz", ".bin");
     }
 
     @AfterAll
