@@ -46,6 +46,19 @@ final class Json {
         return out.toString();
     }
 
+    /**
+     * A parsed value as short JSON-like text for an error message: never throws, at most 100 characters.
+     */
+    static String show(Object value) {
+        String text;
+        try {
+            text = write(value);
+        } catch (RuntimeException notJson) {
+            text = String.valueOf(value);
+        }
+        return text.length() <= 100 ? text : text.substring(0, 100) + "…";
+    }
+
     private static void write(Object value, StringBuilder out) {
         switch (value) {
             case null -> out.append("null");
@@ -298,7 +311,13 @@ final class Json {
                 // falls through to a double: callers that need an exact integer reject it with context
             }
         }
-        return Double.parseDouble(text);
+        double d = Double.parseDouble(text);
+        if (Double.isInfinite(d)) {
+            pos = start;
+            throw error("a number within the range of a double (the reference reader, serde_json, refuses "
+                    + "larger ones too)");
+        }
+        return d;
     }
 
     private Object literal(String word, Object v) {

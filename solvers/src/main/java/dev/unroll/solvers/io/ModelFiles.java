@@ -7,6 +7,7 @@ import dev.unroll.engine.ParamKind;
 import dev.unroll.engine.Parametrization;
 import dev.unroll.solvers.HostMatrix;
 import dev.unroll.solvers.LassoProblem;
+import dev.unroll.solvers.Spectral;
 import dev.unroll.solvers.network.UnrolledNetwork;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -117,11 +118,12 @@ public final class ModelFiles {
         } catch (IllegalArgumentException e) {
             throw new ModelFileException(where + ": dtype '" + meta.get("dtype") + "' is not one of F32, F64");
         }
-        if (layers < 1 || n < 1 || m < 1 || !(lambda > 0)) {
-            throw new ModelFileException(where + ": layers, signal_dim, atoms must be ≥ 1 and λ > 0, but are "
-                    + layers + ", " + n + ", " + m + ", " + lambda);
+        if (layers < 1 || n < 1 || m < 1 || !(lambda > 0) || Double.isInfinite(lambda)) {
+            throw new ModelFileException(where + ": metadata layers, signal_dim, atoms must be ≥ 1 and lambda a "
+                    + "finite number > 0, but they are " + layers + ", " + n + ", " + m + ", " + lambda);
         }
         HostMatrix d = matrix(c, "dictionary", n, m, DType.F64, where);
+        requireUsableDictionary(d, dtype, where);
         String sum = checksum(d);
         if (!sum.equals(meta.get("dictionary_sha256"))) {
             throw new ModelFileException(where + ": the dictionary's SHA-256 is " + sum + " but the metadata says "
@@ -142,7 +144,20 @@ public final class ModelFiles {
             throw new ModelFileException(where + " holds tensors a " + layers + "-layer " + par.id()
                     + " network does not have: " + extra + "; the metadata and the tensors disagree");
         }
+        LayerPlausibility.check(par, layers, d, w, values, where);
         // Everything fits: only now touch the backend.
+        try {
+            return build(backend, dtype, d, lambda, par, layers, w, values, meta);
+        } catch (InvalidArgumentException e) {
+            // The checks above should leave nothing for the front door to refuse; if it still does, the
+            // file is what is wrong, and a caller handles a file it cannot load in one place.
+            throw new ModelFileException(where + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static LoadedModel build(Backend backend, DType dtype, HostMatrix d, double lambda, Parametrization par,
+                                     int layers, HostMatrix w, Map<String, HostMatrix> values,
+                                     Map<String, String> meta) {
         LassoProblem problem = LassoProblem.create(backend, dtype, d, lambda);
         try {
             UnrolledNetwork net = UnrolledNetwork.create(problem, par, layers, w);
@@ -160,6 +175,23 @@ public final class ModelFiles {
         } catch (RuntimeException e) {
             problem.close();
             throw e;
+        }
+    }
+
+    /** D must be usable in the model's precision and have a finite, non-zero Lipschitz constant. */
+    private static void requireUsableDictionary(HostMatrix d, DType dtype, String where) {
+        if (dtype == DType.F32) {
+            for (double v : d.values()) {
+                if (Math.abs(v) > Float.MAX_VALUE) {
+                    throw new ModelFileException(where + ": tensor 'dictionary' holds " + v + ", beyond float32's "
+                            + "range, but the model is F32; the file is corrupt — save the model again");
+                }
+            }
+        }
+        double l = Spectral.lipschitz(d.values(), d.rows(), d.cols());
+        if (!(l > 0) || Double.isInfinite(l)) {
+            throw new ModelFileException(where + ": tensor 'dictionary' has ‖D‖₂² = " + l + "; a model's "
+                    + "dictionary must be non-zero with a finite norm — the file is corrupt, save the model again");
         }
     }
 

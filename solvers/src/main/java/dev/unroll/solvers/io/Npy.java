@@ -2,17 +2,14 @@ package dev.unroll.solvers.io;
 
 import dev.unroll.engine.InvalidArgumentException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Objects;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Reads and writes NumPy {@code .npy} files, the format of {@code numpy.save} / {@code numpy.load}.
@@ -23,14 +20,12 @@ import java.util.regex.Pattern;
  * does not fit 1.0's 64 KiB), little-endian, and stores matrices in Fortran order so the project's
  * column-major arrays go to disk as they are; {@code numpy.load} gives back an ordinary array either way.
  *
- * <p>Every reader checks the whole file before returning and throws {@link ModelFileException} naming the
+ * <p>Both readers of {@code .npy} files (this one and {@link SignalReader}) take NumPy's grammar through
+ * {@link NpyPreamble}. Every reader checks the whole file before returning and throws {@link ModelFileException} naming the
  * file, what was expected, what came and what to do; files are written atomically ({@link AtomicFiles}).
  */
 public final class Npy {
-    private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
-    private static final Pattern DESCR = Pattern.compile("([<>=|])([a-zA-Z])(\\d+)");
-    /** Largest Java array: files beyond it cannot be held in one array. */
-    private static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
+    private static final byte[] MAGIC = NpyPreamble.MAGIC;
 
     private Npy() {
     }
@@ -92,67 +87,27 @@ public final class Npy {
 
     /** Parses the bytes of a whole .npy file; {@code source} names it in messages. */
     static NpyArray decode(byte[] bytes, String source) {
-        ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        if (bytes.length < MAGIC.length + 2 || !Arrays.equals(bytes, 0, MAGIC.length, MAGIC, 0,
-                MAGIC.length)) {
-            throw new ModelFileException(source + ": not a .npy file: expected the magic \\x93NUMPY at its "
-                    + "start, found " + hexPrefix(bytes) + "; write the array in Python with numpy.save "
-                    + "(numpy.savez/.npz, pickles and text files are other formats)");
+        NpyPreamble p;
+        try {
+            p = NpyPreamble.read((position, length) -> Arrays.copyOfRange(bytes, (int) position,
+                    (int) position + length), bytes.length, source);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading a byte array cannot fail", e);
         }
-        int major = bytes[6] & 0xFF;
-        int minor = bytes[7] & 0xFF;
-        int lengthBytes = switch (major) {
-            case 1 -> 2;
-            case 2, 3 -> 4;
-            default -> throw new ModelFileException(source + ": .npy format version " + major + "." + minor
-                    + " is not supported; this reader knows 1.0, 2.0 and 3.0; re-save the array with a "
-                    + "numpy that writes one of them");
-        };
-        if (minor != 0) {
-            throw new ModelFileException(source + ": .npy format version " + major + "." + minor
-                    + " is not supported; expected " + major + ".0; re-save the array with numpy.save");
-        }
-        int prefix = 8 + lengthBytes;
-        if (bytes.length < prefix) {
-            throw truncated(source, "the header length field", prefix, bytes.length);
-        }
-        long headerLength = lengthBytes == 2 ? buf.getShort(8) & 0xFFFFL : buf.getInt(8) & 0xFFFFFFFFL;
-        if (prefix + headerLength > bytes.length) {
-            throw truncated(source, "a header of " + headerLength + " bytes", prefix + headerLength,
-                    bytes.length);
-        }
-        String text = headerText(bytes, prefix, (int) headerLength, major, source);
-        NpyHeader header = NpyHeader.parse(text, source);
-        ElementType type = ElementType.of(header.descr(), source);
-        int[] shape = checkedShape(header, source);
-        long count = 1;
-        for (int d : shape) {
-            count *= d; // each ≤ MAX_ELEMENTS and the product is checked below against the file size
-            if (count > MAX_ELEMENTS) {
-                throw new ModelFileException(source + ": shape " + header.shapeText() + " holds more elements "
-                        + "than one Java array can (2³¹ − 9); split the array into several files");
-            }
-        }
-        long dataStart = prefix + headerLength;
-        long expected = count * type.size;
-        long found = bytes.length - dataStart;
-        if (found != expected) {
-            throw new ModelFileException(source + ": shape " + header.shapeText() + " of " + header.descr()
-                    + " needs " + expected + " bytes of data after the header, but the file holds " + found
-                    + (found < expected ? "; the file was cut short (copy it again or re-save it with numpy.save)"
-                            : "; it has trailing bytes that belong to no element (re-save it with numpy.save)"));
-        }
-        ByteBuffer data = ByteBuffer.wrap(bytes, (int) dataStart, (int) expected).slice().order(type.order);
-        int n = (int) count;
-        if (type.kind == 'f' && type.size == 4) {
+        NpyPreamble.ElementType type = p.type();
+        ByteBuffer data = ByteBuffer.wrap(bytes, (int) p.dataStart(), p.count() * type.size()).slice()
+                .order(type.order());
+        int n = p.count();
+        NpyHeader header = p.header();
+        if (type.kind() == 'f' && type.size() == 4) {
             float[] out = new float[n];
             data.asFloatBuffer().get(out);
-            return new NpyArray(shape, header.fortranOrder(), header.descr(), out, null);
+            return new NpyArray(p.shape(), header.fortranOrder(), header.descr(), out, null);
         }
         double[] out = new double[n];
-        if (type.kind == 'f') {
+        if (type.kind() == 'f') {
             data.asDoubleBuffer().get(out);
-        } else if (type.size == 4) {
+        } else if (type.size() == 4) {
             for (int i = 0; i < n; i++) {
                 out[i] = data.getInt(4 * i);
             }
@@ -161,89 +116,7 @@ public final class Npy {
                 out[i] = data.getLong(8 * i); // exact up to 2^53, rounded beyond
             }
         }
-        return new NpyArray(shape, header.fortranOrder(), header.descr(), null, out);
-    }
-
-    private static String headerText(byte[] bytes, int start, int length, int major, String source) {
-        // Versions 1 and 2 write latin-1 (in practice ASCII); version 3 exists for UTF-8 field names.
-        var decoder = (major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1).newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
-        try {
-            return decoder.decode(ByteBuffer.wrap(bytes, start, length)).toString();
-        } catch (CharacterCodingException e) {
-            throw new ModelFileException(source + ": the .npy header is not valid UTF-8 text; the file is "
-                    + "corrupt; re-save it with numpy.save", e);
-        }
-    }
-
-    private static int[] checkedShape(NpyHeader header, String source) {
-        long[] dims = header.shape();
-        if (dims.length < 1 || dims.length > 2) {
-            throw new ModelFileException(source + ": expected a 1-D or 2-D array, but the file holds shape "
-                    + header.shapeText() + " (" + dims.length + "-D); reshape it in Python first, e.g. "
-                    + "numpy.save(path, a.reshape(a.shape[0], -1))");
-        }
-        int[] shape = new int[dims.length];
-        for (int i = 0; i < dims.length; i++) {
-            if (dims[i] > MAX_ELEMENTS) {
-                throw new ModelFileException(source + ": dimension " + dims[i] + " of shape "
-                        + header.shapeText() + " is larger than one Java array can hold; split the array");
-            }
-            shape[i] = (int) dims[i];
-        }
-        return shape;
-    }
-
-    private static ModelFileException truncated(String source, String what, long need, long have) {
-        return new ModelFileException(source + ": the file is cut short: " + what + " needs " + need
-                + " bytes from the start, but the file has " + have + "; copy it again or re-save it with "
-                + "numpy.save");
-    }
-
-    private static String hexPrefix(byte[] bytes) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < Math.min(8, bytes.length); i++) {
-            sb.append(String.format("%02x ", bytes[i] & 0xFF));
-        }
-        return bytes.length == 0 ? "an empty file" : "bytes " + sb.toString().strip();
-    }
-
-    /** A supported element type: kind ('f' float, 'i' signed integer), size in bytes, byte order. */
-    private record ElementType(char kind, int size, ByteOrder order) {
-        static ElementType of(String descr, String source) {
-            Matcher m = DESCR.matcher(descr);
-            if (m.matches()) {
-                char kind = m.group(2).charAt(0);
-                int size = Integer.parseInt(m.group(3));
-                boolean supported = (kind == 'f' || kind == 'i') && (size == 4 || size == 8);
-                ByteOrder order = switch (m.group(1).charAt(0)) {
-                    case '<' -> ByteOrder.LITTLE_ENDIAN;
-                    case '>' -> ByteOrder.BIG_ENDIAN;
-                    case '=' -> ByteOrder.nativeOrder();
-                    default -> null; // '|': "not applicable", only for one-byte types
-                };
-                if (supported && order != null) {
-                    return new ElementType(kind, size, order);
-                }
-            }
-            throw new ModelFileException(source + ": unsupported dtype '" + descr + "'" + describe(descr)
-                    + "; this reader takes float32 (<f4, >f4), float64 (<f8, >f8) and int32/int64 (<i4, <i8); "
-                    + "convert it in Python with numpy.save(path, a.astype(numpy.float64))");
-        }
-
-        private static String describe(String descr) {
-            String body = descr.isEmpty() ? descr : descr.substring(1);
-            if (body.startsWith("O")) {
-                return " (an object array: Python objects stored as pickles, which are never loaded)";
-            }
-            if (body.startsWith("c")) {
-                return " (complex numbers)";
-            }
-            if (body.startsWith("U") || body.startsWith("S")) {
-                return " (strings)";
-            }
-            return "";
-        }
+        return new NpyArray(p.shape(), header.fortranOrder(), header.descr(), null, out);
     }
 
     // ---------------------------------------------------------------- writing

@@ -8,9 +8,11 @@ import java.util.Set;
 
 /**
  * The header of an {@code .npy} file: a Python dict literal such as
- * {@code {'descr': '<f8', 'fortran_order': False, 'shape': (3, 4), }}. Parses the small subset of Python
- * literals numpy writes (strings, True/False/None, integers, tuples, lists, dicts) and formats the header
- * numpy itself would write.
+ * {@code {'descr': '<f8', 'fortran_order': False, 'shape': (3, 4), }}, read as NumPy reads it (with
+ * {@code ast.literal_eval}): Python's literal grammar for strings, True/False/None, decimal integers,
+ * tuples, lists and dicts, Python's blanks (space, tab, form feed, newlines) and nothing else. So
+ * {@code (8)} is the integer 8, not a tuple ({@code (8,)} is), digits are ASCII, and a control character
+ * outside a string is an error. Formats the header NumPy itself writes.
  *
  * @param descr the dtype string as written ({@code "<f8"}); structured dtypes are rejected while parsing
  * @param fortranOrder whether the data is stored column-major
@@ -22,14 +24,16 @@ record NpyHeader(String descr, boolean fortranOrder, long[] shape) {
     /**
      * Parses and checks a header dict.
      *
+     * @param python2Longs whether integers may end in {@code L}, as Python 2 wrote them (NumPy strips it
+     *     in format versions 1.0 and 2.0)
      * @param source the file, for messages
      * @throws ModelFileException when the text is not a dict with exactly the keys descr (a string),
      *     fortran_order (a bool) and shape (a tuple of non-negative integers)
      */
-    static NpyHeader parse(String text, String source) {
+    static NpyHeader parse(String text, boolean python2Longs, String source) {
         Object parsed;
         try {
-            PyLiteral p = new PyLiteral(text);
+            PyLiteral p = new PyLiteral(text, python2Longs);
             parsed = p.value();
             p.blanks();
             if (!p.atEnd()) {
@@ -46,7 +50,8 @@ record NpyHeader(String descr, boolean fortranOrder, long[] shape) {
         }
         if (!dict.keySet().equals(KEYS)) {
             throw new ModelFileException(source + ": the .npy header should have exactly the keys [descr, "
-                    + "fortran_order, shape], but it has " + dict.keySet() + "; re-save it with numpy.save.");
+                    + "fortran_order, shape], but it has " + abbreviate(String.valueOf(dict.keySet()))
+                    + "; re-save it with numpy.save.");
         }
         Object descr = dict.get("descr");
         if (!(descr instanceof String d)) {
@@ -56,11 +61,12 @@ record NpyHeader(String descr, boolean fortranOrder, long[] shape) {
         }
         if (!(dict.get("fortran_order") instanceof Boolean fortran)) {
             throw new ModelFileException(source + ": fortran_order should be True or False, but it is "
-                    + dict.get("fortran_order") + "; re-save the file with numpy.save.");
+                    + abbreviate(String.valueOf(dict.get("fortran_order"))) + "; re-save the file with numpy.save.");
         }
         if (!(dict.get("shape") instanceof PyTuple(List<Object> dims))) {
-            throw new ModelFileException(source + ": shape should be a tuple of integers such as (3, 4), but "
-                    + "it is " + dict.get("shape") + "; re-save the file with numpy.save.");
+            throw new ModelFileException(source + ": shape should be a tuple of integers such as (3, 4) or (5,), "
+                    + "but it is " + abbreviate(String.valueOf(dict.get("shape"))) + " (a one-element tuple needs its "
+                    + "comma); re-save the file with numpy.save.");
         }
         long[] shape = new long[dims.size()];
         for (int i = 0; i < shape.length; i++) {
@@ -108,7 +114,7 @@ record NpyHeader(String descr, boolean fortranOrder, long[] shape) {
 
     private static String abbreviate(String text) {
         String t = text.strip();
-        return t.length() <= 200 ? t : t.substring(0, 200) + "…";
+        return PyLiteral.printable(t.length() <= 200 ? t : t.substring(0, 200) + "…");
     }
 
     /** A Python tuple, kept apart from a list: a shape must be a tuple. */
@@ -119,15 +125,21 @@ record NpyHeader(String descr, boolean fortranOrder, long[] shape) {
         }
     }
 
-    /** A recursive-descent reader of the Python literals numpy's header uses. */
+    /**
+     * A recursive-descent reader of the Python literals NumPy's header can hold: the subset of
+     * {@code ast.literal_eval}'s grammar without floats, complex numbers, bytes, sets and string prefixes,
+     * none of which a header of a supported array contains.
+     */
     private static final class PyLiteral {
         private static final int MAX_DEPTH = 32;
         private final String s;
+        private final boolean python2Longs;
         private int pos;
         private int depth;
 
-        PyLiteral(String s) {
+        PyLiteral(String s, boolean python2Longs) {
             this.s = s;
+            this.python2Longs = python2Longs;
         }
 
         Object value() {
@@ -136,30 +148,30 @@ record NpyHeader(String descr, boolean fortranOrder, long[] shape) {
                 throw error("a value");
             }
             char c = s.charAt(pos);
-            return switch (c) {
-                case '{' -> dict();
-                case '(' -> new PyTuple(sequence(')'));
-                case '[' -> sequence(']');
-                case '\'', '"' -> string(c);
-                default -> {
-                    if (c == '-' || Character.isDigit(c)) {
-                        yield integer();
-                    }
-                    if (s.startsWith("True", pos)) {
-                        pos += 4;
-                        yield Boolean.TRUE;
-                    }
-                    if (s.startsWith("False", pos)) {
-                        pos += 5;
-                        yield Boolean.FALSE;
-                    }
-                    if (s.startsWith("None", pos)) {
-                        pos += 4;
-                        yield "None";
-                    }
-                    throw error("a string, an integer, True, False, None, a tuple, a list or a dict");
+            if (c == '{') {
+                return dict();
+            }
+            if (c == '(') {
+                return parenthesized();
+            }
+            if (c == '[') {
+                enter();
+                pos++;
+                return items(']', new ArrayList<>());
+            }
+            if (c == '\'' || c == '"') {
+                return string(c);
+            }
+            if (c == '-' || c == '+' || isAsciiDigit(c)) {
+                return integer();
+            }
+            for (String word : List.of("True", "False", "None")) {
+                if (s.startsWith(word, pos) && !isNameChar(pos + word.length())) {
+                    pos += word.length();
+                    return word.equals("None") ? "None" : Boolean.valueOf(word.equals("True"));
                 }
-            };
+            }
+            throw error("a string, an integer, True, False, None, a tuple, a list or a dict");
         }
 
         private Map<Object, Object> dict() {
@@ -173,14 +185,18 @@ record NpyHeader(String descr, boolean fortranOrder, long[] shape) {
                     depth--;
                     return out;
                 }
+                int keyAt = pos;
                 Object key = value();
-                blanks();
-                if (!peek(':')) {
-                    throw error("':'");
+                if (key instanceof List<?> || key instanceof Map<?, ?>) {
+                    pos = keyAt;
+                    throw error("a hashable key (a list or dict cannot be one)");
                 }
-                pos++;
+                blanks();
+                expect(':');
                 Object v = value();
                 if (out.put(key, v) != null) {
+                    // Python keeps the last; a header naming a key twice is ambiguous, so it is refused.
+                    pos = keyAt;
                     throw error("no duplicate key, but " + key + " came twice");
                 }
                 blanks();
@@ -192,10 +208,31 @@ record NpyHeader(String descr, boolean fortranOrder, long[] shape) {
             }
         }
 
-        private List<Object> sequence(char close) {
+        /** {@code ()} and {@code (a,)} or {@code (a, b)} are tuples; {@code (a)} is just {@code a}. */
+        private Object parenthesized() {
             enter();
             pos++;
+            blanks();
+            if (peek(')')) {
+                pos++;
+                depth--;
+                return new PyTuple(List.of());
+            }
+            Object first = value();
+            blanks();
+            if (peek(')')) {
+                pos++;
+                depth--;
+                return first;
+            }
+            expect(',');
             List<Object> out = new ArrayList<>();
+            out.add(first);
+            return new PyTuple(items(')', out));
+        }
+
+        /** The rest of a sequence after its opening bracket (and any items already read). */
+        private List<Object> items(char close, List<Object> out) {
             while (true) {
                 blanks();
                 if (peek(close)) {
@@ -220,36 +257,63 @@ record NpyHeader(String descr, boolean fortranOrder, long[] shape) {
                 if (atEnd()) {
                     throw error("a closing " + quote);
                 }
-                char c = s.charAt(pos++);
+                char c = s.charAt(pos);
+                if (c == '\n' || c == '\r' || c == 0) {
+                    throw error("a closing " + quote + " before the end of the line");
+                }
+                pos++;
                 if (c == quote) {
                     return out.toString();
                 }
                 if (c == '\\') {
-                    if (atEnd()) {
-                        throw error("a character after '\\'");
+                    // NumPy's descr strings never need an escape beyond \' \" and \\; others are refused
+                    // rather than read differently from Python.
+                    if (atEnd() || "'\"\\".indexOf(s.charAt(pos)) < 0) {
+                        throw error("\\', \\\" or \\\\ after a backslash in a string");
                     }
-                    out.append(s.charAt(pos++)); // numpy's descr strings never need more than \' and \\
+                    out.append(s.charAt(pos++));
                 } else {
                     out.append(c);
                 }
             }
         }
 
+        /**
+         * A decimal integer as Python writes it: an optional sign, ASCII digits with single underscores
+         * between them, no leading zero unless it is all zeros, and (Python 2, format ≤ 2.0) an {@code L}.
+         */
         private Long integer() {
             int start = pos;
-            if (peek('-')) {
+            boolean negative = peek('-');
+            if (peek('-') || peek('+')) {
+                pos++;
+                blanks(); // Python allows "- 1"
+            }
+            int digitsStart = pos;
+            StringBuilder digits = new StringBuilder();
+            while (!atEnd() && isAsciiDigit(s.charAt(pos))) {
+                digits.append(s.charAt(pos++));
+                if (peek('_') && pos + 1 < s.length() && isAsciiDigit(s.charAt(pos + 1))) {
+                    pos++;
+                }
+            }
+            if (digits.isEmpty()) {
+                throw error("digits");
+            }
+            if (digits.length() > 1 && digits.charAt(0) == '0' && !digits.chars().allMatch(ch -> ch == '0')) {
+                pos = digitsStart;
+                throw error("a decimal integer without leading zeros");
+            }
+            if (python2Longs && (peek('L') || peek('l'))) {
                 pos++;
             }
-            while (!atEnd() && Character.isDigit(s.charAt(pos))) {
-                pos++;
-            }
-            String digits = s.substring(start, pos);
-            if (peek('L')) {
-                pos++; // Python 2 wrote long integers as 3L
+            if (isNameChar(pos)) {
+                throw error("',' or a closing bracket after the integer");
             }
             try {
-                return Long.parseLong(digits);
-            } catch (NumberFormatException e) {
+                long v = Long.parseLong(digits.toString());
+                return negative ? -v : v;
+            } catch (NumberFormatException tooLong) {
                 pos = start;
                 throw error("an integer that fits 64 bits");
             }
@@ -261,6 +325,13 @@ record NpyHeader(String descr, boolean fortranOrder, long[] shape) {
             }
         }
 
+        private void expect(char c) {
+            if (!peek(c)) {
+                throw error("'" + c + "'");
+            }
+            pos++;
+        }
+
         boolean atEnd() {
             return pos >= s.length();
         }
@@ -269,17 +340,39 @@ record NpyHeader(String descr, boolean fortranOrder, long[] shape) {
             return pos < s.length() && s.charAt(pos) == c;
         }
 
+        private boolean isNameChar(int at) {
+            return at < s.length() && (Character.isLetterOrDigit(s.charAt(at)) || s.charAt(at) == '_');
+        }
+
+        private static boolean isAsciiDigit(char c) {
+            return c >= '0' && c <= '9';
+        }
+
+        /** Python's blanks inside brackets: space, tab, form feed and line ends; no other control character. */
         void blanks() {
-            while (!atEnd() && Character.isWhitespace(s.charAt(pos))) {
+            while (!atEnd() && " \t\f\n\r".indexOf(s.charAt(pos)) >= 0) {
                 pos++;
             }
         }
 
         IllegalArgumentException error(String expected) {
             String found = atEnd() ? "the end of the header"
-                    : "'" + s.substring(pos, Math.min(s.length(), pos + 20)) + "'";
+                    : "'" + printable(s.substring(pos, Math.min(s.length(), pos + 20))) + "'";
             return new IllegalArgumentException("at character " + pos + " expected " + expected + ", found "
                     + found);
+        }
+
+        /** Control characters shown as escapes, so a message stays one readable line. */
+        static String printable(String text) {
+            StringBuilder out = new StringBuilder();
+            text.codePoints().forEach(cp -> {
+                if (cp < 0x20 || cp == 0x7F) {
+                    out.append(String.format("\\x%02x", cp));
+                } else {
+                    out.appendCodePoint(cp);
+                }
+            });
+            return out.toString();
         }
     }
 }

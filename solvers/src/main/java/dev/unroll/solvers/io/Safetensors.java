@@ -292,12 +292,12 @@ public final class Safetensors {
         }
         if (!(value instanceof Map<?, ?> map)) {
             throw new ModelFileException(source + ": " + METADATA_KEY + " must be an object of string values, "
-                    + "but it is " + Json.write(value));
+                    + "but it is " + Json.show(value));
         }
         for (Map.Entry<?, ?> e : map.entrySet()) {
             if (!(e.getValue() instanceof String s)) {
-                throw new ModelFileException(source + ": " + METADATA_KEY + " entry '" + e.getKey()
-                        + "' must be a string, but it is " + Json.write(e.getValue())
+                throw new ModelFileException(source + ": " + METADATA_KEY + " entry '" + abbreviate((String) e.getKey()) + "'"
+                        + " must be a string, but it is " + Json.show(e.getValue())
                         + "; safetensors metadata maps strings to strings (encode other values as text)");
             }
             metadata.put((String) e.getKey(), s);
@@ -305,10 +305,10 @@ public final class Safetensors {
     }
 
     private static Entry readEntry(String name, Object value, String source) {
-        String where = source + ": tensor '" + name + "'";
+        String where = source + ": tensor '" + abbreviate(name) + "'";
         if (!(value instanceof Map<?, ?> info)) {
             throw new ModelFileException(where + " must be an object with dtype, shape and data_offsets, but "
-                    + "it is " + Json.write(value));
+                    + "it is " + Json.show(value));
         }
         for (String key : List.of("dtype", "shape", "data_offsets")) {
             if (!info.containsKey(key)) {
@@ -318,7 +318,7 @@ public final class Safetensors {
         }
         if (!(info.get("dtype") instanceof String dtype)) {
             throw new ModelFileException(where + ": dtype must be a string such as \"F32\", but it is "
-                    + Json.write(info.get("dtype")));
+                    + Json.show(info.get("dtype")));
         }
         switch (dtype) {
             case "F32", "F64", "F16", "BF16" -> { }
@@ -335,7 +335,7 @@ public final class Safetensors {
         for (int i = 0; i < shape.length; i++) {
             long d = dims.get(i);
             if (d > Integer.MAX_VALUE) {
-                throw new ModelFileException(where + ": dimension " + d + " of shape " + dims + " is larger than a "
+                throw new ModelFileException(where + ": dimension " + d + " of shape " + Json.show(dims) + " is larger than a "
                         + "Java array can hold");
             }
             shape[i] = (int) d;
@@ -353,7 +353,7 @@ public final class Safetensors {
         long length = e.end - e.begin;
         long needed = multiplyOrMax(count, e.elementBytes());
         if (needed != length) {
-            throw new ModelFileException(where + ": shape " + dims + " of " + dtype + " needs "
+            throw new ModelFileException(where + ": shape " + Json.show(dims) + " of " + dtype + " needs "
                     + (needed == Long.MAX_VALUE ? "more than 2^63" : String.valueOf(needed))
                     + " bytes, but data_offsets " + offsets + " span " + length + " bytes; the header is corrupt");
         }
@@ -387,7 +387,7 @@ public final class Safetensors {
             }
         }
         throw new ModelFileException(what + " must be a list of non-negative integers, but it is "
-                + Json.write(value));
+                + Json.show(value));
     }
 
     /** The offsets, sorted, must tile [0, bufferSize) exactly: no gap, no overlap, nothing after. */
@@ -424,6 +424,11 @@ public final class Safetensors {
             }
         }
         return buf.flip();
+    }
+
+    /** A name from the file, cut to 100 characters: a hostile header can make one megabytes long. */
+    private static String abbreviate(String text) {
+        return text.length() <= 100 ? text : text.substring(0, 100) + "…";
     }
 
     private static String quoteStart(String text) {

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -14,7 +13,8 @@ import java.nio.file.StandardOpenOption;
  * the reference code store them — a batch at a time, so files larger than memory stream through. A C-order
  * (N, n) array is byte for byte the column-major n×N matrix the backends take, so a batch is one contiguous
  * read. Other layouts (Fortran order, integer dtypes) are read whole through {@link Npy#read} and served
- * from memory. Close it to release the file.
+ * from memory. Both paths check the file with NumPy's grammar ({@link NpyPreamble}) before any signal is
+ * read. Close it to release the file.
  */
 public final class SignalReader implements AutoCloseable {
     private final String source;
@@ -49,51 +49,25 @@ public final class SignalReader implements AutoCloseable {
         String source = file.toString();
         FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
         try {
-            ByteBuffer prefix = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
-            ch.read(prefix, 0);
-            byte[] p = prefix.array();
-            boolean magic = prefix.position() >= 10 && (p[0] & 0xFF) == 0x93 && p[1] == 'N' && p[2] == 'U' && p[3] == 'M'
-                    && p[4] == 'P' && p[5] == 'Y';
-            int major = p[6] & 0xFF;
-            if (magic && (major == 1 || major == 2)) {
-                int lengthBytes = major == 1 ? 2 : 4;
-                long headerLength = major == 1 ? prefix.getShort(8) & 0xFFFF : prefix.getInt(8) & 0xFFFFFFFFL;
-                if (headerLength < 1 << 20) {
-                    ByteBuffer head = ByteBuffer.allocate((int) headerLength);
-                    ch.read(head, 8 + lengthBytes);
-                    NpyHeader h = NpyHeader.parse(new String(head.array(), 0, head.position(),
-                            StandardCharsets.ISO_8859_1), source);
-                    String d = h.descr();
-                    boolean streamable = !h.fortranOrder() && (h.shape().length == 2 || h.shape().length == 1)
-                            && (d.equals("<f4") || d.equals("<f8"));
-                    if (streamable) {
-                        long rows = h.shape()[0];
-                        long cols = h.shape().length == 2 ? h.shape()[1] : rows;
-                        if (h.shape().length == 1) {
-                            rows = 1;
-                        }
-                        int size = d.equals("<f4") ? 4 : 8;
-                        long start = 8 + lengthBytes + headerLength;
-                        long expected = rows * cols * size;
-                        if (ch.size() - start != expected) {
-                            throw new ModelFileException(source + ": shape " + h.shapeText() + " of " + d + " needs "
-                                    + expected + " bytes of data, but the file holds " + (ch.size() - start)
-                                    + "; the file is cut short or padded — save it again with numpy.save");
-                        }
-                        if (rows > Integer.MAX_VALUE || cols > Integer.MAX_VALUE) {
-                            throw new ModelFileException(source + ": shape " + h.shapeText() + " is too large");
-                        }
-                        return new SignalReader(source, ch, null, (int) rows, (int) cols, size,
-                                ByteOrder.LITTLE_ENDIAN, start);
-                    }
+            NpyPreamble p = NpyPreamble.read((position, length) -> readFully(ch, position, length, source),
+                    ch.size(), source);
+            if (!p.header().fortranOrder() && p.type().kind() == 'f') {
+                int[] shape = p.shape();
+                int rows = shape.length == 2 ? shape[0] : 1; // a 1-D array is one signal
+                int cols = shape.length == 2 ? shape[1] : shape[0];
+                if ((long) cols * p.type().size() > NpyPreamble.MAX_ELEMENTS) {
+                    throw new ModelFileException(source + ": one signal of dimension " + cols + " is more than "
+                            + "one Java array holds; split the signals into shorter ones");
                 }
+                return new SignalReader(source, ch, null, rows, cols, p.type().size(), p.type().order(),
+                        p.dataStart());
             }
             ch.close();
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
         }
-        // Anything else: read whole (Npy validates and explains), then treat rows as signals.
+        // Fortran order or integers: read whole (the same grammar, through Npy), then treat rows as signals.
         NpyArray a = Npy.read(file);
         HostMatrix m;
         if (a.rank() == 1) {
@@ -103,6 +77,17 @@ public final class SignalReader implements AutoCloseable {
             m = new HostMatrix(a.rows(), a.cols(), a.toColumnMajor()).transpose();
         }
         return new SignalReader(source, null, m, m.cols(), m.rows(), 8, ByteOrder.LITTLE_ENDIAN, 0);
+    }
+
+    private static byte[] readFully(FileChannel ch, long position, int length, String source) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(length);
+        while (buf.hasRemaining()) {
+            if (ch.read(buf, position + buf.position()) < 0) {
+                throw new ModelFileException(source + ": the file ended at byte " + (position + buf.position())
+                        + " while reading its header; it was cut short while being read (was it being written?)");
+            }
+        }
+        return buf.array();
     }
 
     /** The number of signals N in the file. */
@@ -120,14 +105,18 @@ public final class SignalReader implements AutoCloseable {
         return count - next;
     }
 
-    /** The next {@code max} signals at most, as an n×b matrix (b = 0 at the end). */
+    /**
+     * The next {@code max} signals at most, as an n×b matrix (b = 0 at the end); fewer when {@code max}
+     * signals would not fit one Java array.
+     */
     public HostMatrix next(int max) throws IOException {
-        int b = Math.min(max, count - next);
+        int fit = (int) Math.max(1, NpyPreamble.MAX_ELEMENTS / Math.max(1, (long) dim * elementSize));
+        int b = Math.min(Math.min(max, fit), count - next);
         HostMatrix out;
         if (inMemory != null) {
             out = inMemory.columns(next, next + b);
         } else {
-            ByteBuffer buf = ByteBuffer.allocate(b * dim * elementSize).order(order);
+            ByteBuffer buf = ByteBuffer.allocate(b * dim * elementSize).order(order); // ≤ MAX_ELEMENTS: see fit
             long pos = dataStart + (long) next * dim * elementSize;
             while (buf.hasRemaining()) {
                 int r = channel.read(buf, pos + buf.position());
@@ -150,8 +139,12 @@ public final class SignalReader implements AutoCloseable {
         return out;
     }
 
-    /** Reads every remaining signal (n×remaining). */
+    /** Reads every remaining signal (n×remaining), in one matrix as far as one Java array holds them. */
     public HostMatrix readAll() throws IOException {
+        if ((long) remaining() * dim * elementSize > NpyPreamble.MAX_ELEMENTS) {
+            throw new ModelFileException(source + ": " + remaining() + " signals of dimension " + dim + " are more "
+                    + "than one Java array holds (2³¹ − 9 bytes read at once); read them in batches with next(max)");
+        }
         return next(remaining());
     }
 

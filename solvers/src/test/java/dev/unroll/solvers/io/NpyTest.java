@@ -162,7 +162,7 @@ class NpyTest {
         assertEquals(0, head.length % 64);
         int len = ByteBuffer.wrap(head, 8, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
         assertEquals(head.length - 12, len);
-        NpyHeader back = NpyHeader.parse(new String(head, 12, len, StandardCharsets.ISO_8859_1), "x");
+        NpyHeader back = NpyHeader.parse(new String(head, 12, len, StandardCharsets.ISO_8859_1), false, "x");
         assertEquals(30_000, back.shape().length);
     }
 
