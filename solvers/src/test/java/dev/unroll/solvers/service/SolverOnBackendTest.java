@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The embedding API: 16 threads call one solver at once, with micro-batching on and off, half of them with
- * single signals and half with batches of 1 to 9 signals (workspaces of every size class at once), and every
+ * single signals and half with batches of 1 to 5 signals (workspaces of every size class at once), and every
  * answer equals a direct call on the same signal.
  */
 class SolverOnBackendTest {
@@ -93,7 +93,7 @@ class SolverOnBackendTest {
                                     checked++;
                                     continue;
                                 }
-                                int count = Math.min(1 + c % 9, test.cols() - j);
+                                int count = Math.min(1 + c % 5, test.cols() - j);
                                 HostMatrix codes = solver.encode(test.columns(j, j + count));
                                 for (int k = 0; k < count; k++) {
                                     for (int a = 0; a < z.length; a++) {
