@@ -32,6 +32,8 @@ import java.util.concurrent.TimeUnit;
 public final class Solver implements AutoCloseable {
     /** How long a workspace stays pooled without use before it is freed (the class comment says it too). */
     private static final int IDLE_RELEASE_SECONDS = 10;
+    /** The most elements a Java array may hold on every JVM. */
+    private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
 
     private final BatchEncoder encoder;
     private final Backend be;
@@ -55,6 +57,11 @@ public final class Solver implements AutoCloseable {
         this.n = problem.signalDim();
         this.m = problem.atoms();
         this.capacity = batching.maxBatch();
+        int widest = Math.max(n, m);
+        if ((long) widest * capacity > MAX_ARRAY) {
+            throw new InvalidArgumentException("maxBatch " + capacity + " × " + widest + " values per signal or code"
+                    + " is more than one Java array holds; use maxBatch ≤ " + MAX_ARRAY / widest);
+        }
         this.pool = new WorkspacePool(c -> new Workspace(be, dtype, n, m, encoder, c), capacity, idleReleaseNanos);
         this.batcher = batching.enabled() ? new MicroBatcher(this, batching) : null;
     }
@@ -139,6 +146,11 @@ public final class Solver implements AutoCloseable {
                     + x.rows() + "×" + x.cols());
         }
         x.requireFinite("the signals");
+        if ((long) m * x.cols() > MAX_ARRAY) {
+            throw new InvalidArgumentException("the codes of " + x.cols() + " signals (" + m + " × " + x.cols()
+                    + " values) are more than one Java array holds; encode at most " + MAX_ARRAY / m
+                    + " signals per call");
+        }
         double[] out = new double[m * x.cols()];
         for (int from = 0; from < x.cols(); from += capacity) {
             if (Thread.currentThread().isInterrupted()) {

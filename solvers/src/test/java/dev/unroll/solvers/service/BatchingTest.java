@@ -4,11 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.unroll.engine.Backend;
+import dev.unroll.engine.Backends;
+import dev.unroll.engine.DType;
 import dev.unroll.engine.InvalidArgumentException;
+import dev.unroll.solvers.LassoProblem;
+import dev.unroll.solvers.data.Generators;
+import dev.unroll.solvers.iterative.Stopping;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** The limits of {@link Batching}, checked before anything is allocated. */
+/** The limits of {@link Batching} and of a {@link Solver}'s batch, checked before anything is allocated. */
 class BatchingTest {
     @Test
     void aHugeMaxBatchIsRefusedUpFrontInsteadOfRunningOutOfMemory() {
@@ -20,6 +26,20 @@ class BatchingTest {
         assertThrows(InvalidArgumentException.class, () -> Batching.upTo(0, Duration.ofMillis(1)));
         assertThrows(InvalidArgumentException.class, () -> new Batching(false, Batching.MAX_BATCH + 1, Duration.ZERO));
         assertEquals(Batching.MAX_BATCH, Batching.upTo(Batching.MAX_BATCH, Duration.ZERO).maxBatch());
+    }
+
+    @Test
+    void aBatchWhoseBuffersWouldOverflowAnArrayIsRefusedWhenTheSolverIsMade() {
+        // m = 40 000 atoms × maxBatch 65 536 codes overflow an int-indexed array: refused up front, with the
+        // largest maxBatch that fits, instead of a NegativeArraySizeException at the first big call.
+        try (Backend be = Backends.open("reference");
+             LassoProblem p = LassoProblem.create(be, DType.F32,
+                     Generators.simulated(1, 40_000, 2, 0, 1).dictionary(), 0.1)) {
+            InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> Solver.ista(p,
+                    Stopping.after(1), Batching.upTo(Batching.MAX_BATCH, Duration.ZERO)));
+            assertTrue(e.getMessage().contains("use maxBatch ≤ 53687"), e.getMessage());
+            Solver.ista(p, Stopping.after(1), Batching.upTo(53_687, Duration.ZERO)).close();
+        }
     }
 
     @Test
