@@ -19,9 +19,10 @@ import java.util.concurrent.TimeUnit;
  * / FISTA, bound to a backend. {@link #encode(float[], float[])} codes one signal, {@link #encode(HostMatrix)}
  * a batch. Calls are thread-safe; each borrows a workspace (backend matrices sized to its batch: one column
  * for a single signal) from a bounded pool, so a steady stream of calls allocates nothing on the backend and
- * an idle solver keeps at most one batch's worth of workspaces (freed after 10 s idle). With {@link Batching#upTo} concurrent single-signal calls are gathered into one backend batch by a
+ * an idle solver keeps at most one batch's worth of workspaces (freed after 10 s idle). With
+ * {@link Batching#upTo} concurrent single-signal calls are gathered into one backend batch by a
  * {@link MicroBatcher}; a signal holding NaN or ±Inf is refused before it joins a batch, so it fails its own
- * call only.
+ * call only, and a batch that fails anyway runs again signal by signal.
  *
  * <p>Interruption: a single-signal call waiting for its micro-batch, and a batch call before each chunk of
  * {@code maxBatch} signals, throw {@link EncodeInterruptedException} when their thread is interrupted, with
