@@ -1,8 +1,10 @@
 package dev.unroll.cpu;
 
+import dev.unroll.engine.OwnershipException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -18,6 +20,12 @@ import java.util.concurrent.locks.LockSupport;
  * 256×64·64×256 product takes on one core, so with a pool that parked between splits (a
  * {@code ForkJoinPool}) a split and join cost 9–15 µs; with a spinning helper it costs about 2 µs. An idle
  * backend parks its helpers after that short while and costs nothing.
+ *
+ * <p>Closing races with splits in progress (a service closes its backend while requests still run): a
+ * split never waits for a helper that has left. A helper leaves only by marking its ticket {@link #EXITED},
+ * and the caller hands a ticket only to a helper that has not, both by compare-and-set, so every helper the
+ * caller counts on takes part and checks out; the caller itself runs every chunk nobody claimed. A split
+ * started after {@link #close()} throws {@link OwnershipException}, as the backend's front door does.
  */
 final class Workers implements AutoCloseable {
     /**
@@ -33,6 +41,9 @@ final class Workers implements AutoCloseable {
     static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
     /** Spins of the caller waiting for its helpers before it yields its core (a helper may have lost its own). */
     private static final int JOIN_SPINS_BEFORE_YIELD = 1 << 14;
+
+    /** A helper's ticket once it has left for good: no split may be handed to it any more. */
+    private static final long EXITED = -1;
 
     /** No helpers: every range runs on the calling thread (the products inside a tile of a split pass). */
     static final Workers SERIAL = new Workers(1);
@@ -94,8 +105,14 @@ final class Workers implements AutoCloseable {
     /**
      * Runs {@code body} over [0, n) in chunks of a multiple of {@code grain} each, on up to {@link #threads()}
      * threads, or on the calling thread alone when {@code work} (multiply-adds) is small.
+     *
+     * @throws OwnershipException when the pool has been closed (its backend was closed while a call ran)
      */
     void forRange(int n, int grain, long work, Range body) {
+        if (closed) {
+            throw new OwnershipException("the cpu-vector backend has been closed while this call ran; open a new"
+                    + " one with Backends.open(\"cpu-vector\")");
+        }
         if (!splits(n, grain, work) || !busy.compareAndSet(false, true)) {
             body.run(0, n);
             return;
@@ -111,7 +128,11 @@ final class Workers implements AutoCloseable {
             running.set(count);
             long ticket = ++splitCount;
             for (int h = 0; h < count; h++) {
-                helpers[h].hand(ticket); // the volatile write publishes the fields above to that helper
+                // The volatile write publishes the fields above to that helper. One that has left (the pool
+                // was closed meanwhile) takes no part: the chunks it would have claimed run here.
+                if (!helpers[h].hand(ticket)) {
+                    running.decrementAndGet();
+                }
             }
             Throwable own = null;
             try {
@@ -180,7 +201,7 @@ final class Workers implements AutoCloseable {
         return Thread.currentThread() instanceof Helper h && h.owner == this;
     }
 
-    /** Stops the helpers; a split in progress finishes first. */
+    /** Stops the helpers; a split in progress finishes first, later ones throw {@link OwnershipException}. */
     @Override
     public void close() {
         closed = true;
@@ -194,8 +215,11 @@ final class Workers implements AutoCloseable {
         private final Workers owner;
                 /** Set while parked, so that the caller unparks only a thread that needs it. */
         private volatile boolean parked;
-        /** The split this helper is to take part in; a new value is its signal to start. */
-        private volatile long ticket;
+        /**
+         * The split this helper is to take part in; a new value is its signal to start, {@link #EXITED} says it
+         * has left.
+         */
+        private final AtomicLong ticket = new AtomicLong();
 
         Helper(Workers owner, int index) {
             super("unroll-cpu-worker-" + (index + 1));
@@ -203,22 +227,33 @@ final class Workers implements AutoCloseable {
             setDaemon(true);
         }
 
-        /** Hands this helper the split in progress. */
-        void hand(long split) {
-            ticket = split;
+        /** Hands this helper the split in progress; false when it has left (the pool was closed). */
+        boolean hand(long split) {
+            long previous = ticket.get();
+            // Fails only when the helper marked itself EXITED in between.
+            if (previous == EXITED || !ticket.compareAndSet(previous, split)) {
+                return false;
+            }
             if (parked) {
                 LockSupport.unpark(this);
             }
+            return true;
         }
 
         @Override
         public void run() {
             long seen = 0;
             while (true) {
-                seen = awaitSplit(seen);
-                if (owner.closed) {
-                    return;
+                long next = awaitSplit(seen);
+                if (next == seen) {
+                    // Closed with no split handed: leave, unless a split was handed just now, which the
+                    // caller counts on this helper to check out of.
+                    if (ticket.compareAndSet(seen, EXITED)) {
+                        return;
+                    }
+                    continue;
                 }
+                seen = next;
                 try {
                     owner.runChunks();
                 } catch (Throwable t) {
@@ -232,12 +267,15 @@ final class Workers implements AutoCloseable {
             }
         }
 
-        /** The next ticket after {@code seen}: spins up to {@link #SPIN_NANOS}, then parks until handed one. */
+        /**
+         * The next ticket after {@code seen}: spins up to {@link #SPIN_NANOS}, then parks until handed one;
+         * {@code seen} itself once the pool is closed.
+         */
         private long awaitSplit(long seen) {
             long deadline = System.nanoTime() + SPIN_NANOS;
             int spins = 0;
             long g;
-            while ((g = ticket) == seen && !owner.closed) {
+            while ((g = ticket.get()) == seen && !owner.closed) {
                 if ((++spins & 63) != 0 || System.nanoTime() < deadline) {
                     Thread.onSpinWait();
                     continue;
@@ -245,7 +283,7 @@ final class Workers implements AutoCloseable {
                 parked = true;
                 // Re-checked after announcing the park: the caller writes the ticket and then reads `parked`,
                 // so either this read sees the new ticket or the caller unparks this thread.
-                if (ticket == seen && !owner.closed) {
+                if (ticket.get() == seen && !owner.closed) {
                     LockSupport.park(owner);
                 }
                 parked = false;

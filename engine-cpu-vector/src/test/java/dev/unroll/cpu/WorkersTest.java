@@ -146,6 +146,42 @@ class WorkersTest {
         }
     }
 
+    @Test
+    void closingWhileSplitsRunNeverHangsTheCaller() throws InterruptedException {
+        // A service closes its backend while requests still run: every caller must come back (finished, or
+        // with the closed backend's OwnershipException), never wait for a helper that has left.
+        java.util.Random random = new java.util.Random(15);
+        for (int round = 0; round < 200; round++) {
+            Set<Thread> before = helperThreads();
+            Workers workers = new Workers(3);
+            Set<Thread> mine = helperThreads();
+            mine.removeAll(before);
+            java.util.concurrent.atomic.AtomicReference<Throwable> ended = new java.util.concurrent.atomic.AtomicReference<>();
+            AtomicInteger splits = new AtomicInteger();
+            Thread caller = Thread.ofPlatform().daemon().name("closing-race-caller").start(() -> {
+                try {
+                    while (true) {
+                        workers.forRange(64, 1, LARGE, (from, to) -> busyWait(2_000));
+                        splits.incrementAndGet();
+                    }
+                } catch (Throwable t) {
+                    ended.set(t);
+                }
+            });
+            busyWait(random.nextInt(2_000_000));
+            workers.close();
+            caller.join(10_000);
+            assertFalse(caller.isAlive(), "round " + round + ": the caller still waits 10 s after close (after "
+                    + splits.get() + " splits): " + java.util.Arrays.toString(caller.getStackTrace()));
+            assertTrue(ended.get() instanceof dev.unroll.engine.OwnershipException,
+                    "round " + round + ": expected the closed pool's OwnershipException, got " + ended.get());
+            for (Thread t : mine) {
+                t.join(5_000);
+                assertFalse(t.isAlive(), t.getName() + " still runs after close");
+            }
+        }
+    }
+
     /** Waits until every thread of {@code threads} is parked (its spin is over), failing after 10 s. */
     private static void awaitParked(Set<Thread> threads) {
         long deadline = System.nanoTime() + 10_000_000_000L;

@@ -4,6 +4,7 @@ import dev.unroll.engine.Backend;
 import dev.unroll.engine.DType;
 import dev.unroll.engine.InvalidArgumentException;
 import dev.unroll.engine.Matrix;
+import dev.unroll.engine.NonFiniteInputException;
 import dev.unroll.engine.ShapeMismatchException;
 import dev.unroll.solvers.HostMatrix;
 import dev.unroll.solvers.LassoProblem;
@@ -13,35 +14,58 @@ import dev.unroll.solvers.iterative.Ista;
 import dev.unroll.solvers.iterative.Stopping;
 import dev.unroll.solvers.network.SafeguardedNetwork;
 import dev.unroll.solvers.network.UnrolledNetwork;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A sparse coder a service keeps for its lifetime and calls from many threads: a trained network, or ISTA
  * / FISTA, bound to a backend. {@link #encode(float[], float[])} codes one signal, {@link #encode(HostMatrix)}
- * a batch. Calls are thread-safe; each borrows a workspace (backend matrices sized for the largest batch)
- * from a pool, so a steady stream of calls allocates nothing on the backend. With {@link Batching#upTo}
- * concurrent single-signal calls are gathered into one backend batch by a {@link MicroBatcher}.
- * Closing the solver stops the batcher and frees the workspaces; the network or problem stays the caller's.
+ * a batch. Calls are thread-safe; each borrows a workspace (backend matrices sized to its batch: one column
+ * for a single signal) from a bounded pool, so a steady stream of calls allocates nothing on the backend and
+ * an idle solver keeps at most one batch's worth of workspaces (freed after 10 s idle). With
+ * {@link Batching#upTo} concurrent single-signal calls are gathered into one backend batch by a
+ * {@link MicroBatcher}; a signal holding NaN or ±Inf is refused before it joins a batch, so it fails its own
+ * call only, and a batch that fails anyway runs again signal by signal.
+ *
+ * <p>Interruption: a single-signal call waiting for its micro-batch, and a batch call before each chunk of
+ * {@code maxBatch} signals, throw {@link EncodeInterruptedException} when their thread is interrupted, with
+ * the interrupt flag set again and nothing written. Closing the solver stops the batcher (queued calls
+ * finish first) and frees the workspaces; every call after it fails with {@link InvalidArgumentException}
+ * "this solver is closed". The network or problem stays the caller's.
  */
 public final class Solver implements AutoCloseable {
+    /** How long a workspace stays pooled without use before it is freed (the class comment says it too). */
+    private static final int IDLE_RELEASE_SECONDS = 10;
+    /** The most elements a Java array may hold on every JVM. */
+    private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
+
     private final BatchEncoder encoder;
     private final Backend be;
     private final DType dtype;
     private final int n;
     private final int m;
     private final int capacity;
-    private final ConcurrentLinkedQueue<Workspace> pool = new ConcurrentLinkedQueue<>();
-    private final ConcurrentLinkedQueue<Workspace> all = new ConcurrentLinkedQueue<>();
+    private final WorkspacePool pool;
     private final MicroBatcher batcher;
     private volatile boolean closed;
 
     private Solver(BatchEncoder encoder, LassoProblem problem, Batching batching) {
+        this(encoder, problem, batching, TimeUnit.SECONDS.toNanos(IDLE_RELEASE_SECONDS));
+    }
+
+    /** With the idle release time in nanoseconds (tests shorten it). */
+    Solver(BatchEncoder encoder, LassoProblem problem, Batching batching, long idleReleaseNanos) {
         this.encoder = encoder;
         this.be = problem.backend();
         this.dtype = problem.dtype();
         this.n = problem.signalDim();
         this.m = problem.atoms();
         this.capacity = batching.maxBatch();
+        int widest = Math.max(n, m);
+        if ((long) widest * capacity > MAX_ARRAY) {
+            throw new InvalidArgumentException("maxBatch " + capacity + " × " + widest + " values per signal or code"
+                    + " is more than one Java array holds; use maxBatch ≤ " + MAX_ARRAY / widest);
+        }
+        this.pool = new WorkspacePool(c -> new Workspace(be, dtype, n, m, encoder, c), capacity, idleReleaseNanos);
         this.batcher = batching.enabled() ? new MicroBatcher(this, batching) : null;
     }
 
@@ -82,9 +106,15 @@ public final class Solver implements AutoCloseable {
         return m;
     }
 
-    /** The codes of one signal {@code x} (n values) into {@code z} (m values). */
+    /**
+     * The codes of one signal {@code x} (n finite values) into {@code z} (m values).
+     *
+     * @throws NonFiniteInputException when {@code x} holds NaN or ±Inf (only this call fails)
+     * @throws EncodeInterruptedException when the thread is interrupted while its micro-batch is pending
+     */
     public void encode(float[] x, float[] z) {
         checkSingle(x.length, z.length);
+        requireFinite(x);
         if (batcher != null) {
             batcher.submit(x, z);
         } else {
@@ -119,7 +149,11 @@ public final class Solver implements AutoCloseable {
         }
     }
 
-    /** The codes of a batch of signals (n×B, one per column) as m×B; split into runs of the capacity. */
+    /**
+     * The codes of a batch of signals (n×B, one per column) as m×B; split into chunks of {@code maxBatch}.
+     *
+     * @throws EncodeInterruptedException when the thread is interrupted (checked before each chunk)
+     */
     public HostMatrix encode(HostMatrix x) {
         return encode(x, null);
     }
@@ -129,6 +163,7 @@ public final class Solver implements AutoCloseable {
      * signal: iterations and convergence for ISTA/FISTA, the ISTA steps a safeguarded network took.
      */
     public HostMatrix encode(HostMatrix x, SignalReport report) {
+        requireOpen();
         if (report != null && report.signals() < x.cols()) {
             throw new ShapeMismatchException("the report holds " + report.signals() + " signals but the batch has "
                     + x.cols() + "; make one with SignalReport.forSignals(" + x.cols() + ")");
@@ -138,24 +173,33 @@ public final class Solver implements AutoCloseable {
                     + x.rows() + "×" + x.cols());
         }
         x.requireFinite("the signals");
+        if ((long) m * x.cols() > MAX_ARRAY) {
+            throw new InvalidArgumentException("the codes of " + x.cols() + " signals (" + m + " × " + x.cols()
+                    + " values) are more than one Java array holds; encode at most " + MAX_ARRAY / m
+                    + " signals per call");
+        }
         double[] out = new double[m * x.cols()];
         for (int from = 0; from < x.cols(); from += capacity) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new EncodeInterruptedException("interrupted after " + from + " of " + x.cols()
+                        + " signals; no codes were returned (the thread's interrupt flag stays set)");
+            }
             int to = Math.min(x.cols(), from + capacity);
-            Workspace w = borrow();
+            Workspace w = pool.borrow(to - from);
             try {
-                Matrix xs = w.x.columns(0, to - from);
-                Matrix zs = w.z.columns(0, to - from);
+                Matrix xs = w.xView(to - from);
+                Matrix zs = w.zView(to - from);
                 HostMatrix chunk = x.columns(from, to);
                 if (dtype == DType.F32) {
                     be.upload(chunk.toFloats(), xs);
                 } else {
                     be.upload(chunk.values(), xs);
                 }
-                encoder.encode(xs, zs, w.scratch, report, from);
+                encoder.encode(xs, zs, w.scratch(), report, from);
                 double[] codes = be.toDoubleArray(zs);
                 System.arraycopy(codes, 0, out, from * m, codes.length);
             } finally {
-                release(w);
+                pool.release(w);
             }
         }
         return new HostMatrix(m, x.cols(), out);
@@ -163,21 +207,21 @@ public final class Solver implements AutoCloseable {
 
     /** One signal without the batcher, on a pooled workspace. */
     void encodeDirect(float[] x, float[] z) {
-        Workspace w = borrow();
+        Workspace w = pool.borrow(1);
         try {
             Matrix xs = w.xView(1);
             Matrix zs = w.zView(1);
             w.upload(x, xs);
-            encoder.encode(xs, zs, w.scratch, null, 0);
+            encoder.encode(xs, zs, w.scratch(), null, 0);
             w.download(zs, z);
         } finally {
-            release(w);
+            pool.release(w);
         }
     }
 
     /** A gathered batch: {@code count} signals from {@code xs} (n·count floats) into {@code zs}. */
     void encodePacked(float[] xs, float[] zs, int count) {
-        Workspace w = borrow();
+        Workspace w = pool.borrow(count);
         try {
             Matrix xv = w.xView(count);
             Matrix zv = w.zView(count);
@@ -190,7 +234,7 @@ public final class Solver implements AutoCloseable {
                 }
                 be.upload(w.doubleSegment(d, n * count), xv);
             }
-            encoder.encode(xv, zv, w.scratch, null, 0);
+            encoder.encode(xv, zv, w.scratch(), null, 0);
             if (dtype == DType.F32) {
                 be.download(zv, w.floatSegment(zs, m * count));
             } else {
@@ -201,128 +245,63 @@ public final class Solver implements AutoCloseable {
                 }
             }
         } finally {
-            release(w);
+            pool.release(w);
+        }
+    }
+
+    /** Frees the workspaces idle for longer than the idle release time (the micro-batcher calls it while idle). */
+    void trimIdle() {
+        pool.trimIdle();
+    }
+
+    /** The workspaces lent out or pooled now (tests watch the memory with it). */
+    int liveWorkspaces() {
+        return pool.live();
+    }
+
+    /** The columns those workspaces hold. */
+    long liveWorkspaceColumns() {
+        return pool.liveColumns();
+    }
+
+    /** The error of every call on a closed solver. */
+    static InvalidArgumentException closedError() {
+        return new InvalidArgumentException("this solver is closed; create a new one");
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw closedError();
+        }
+    }
+
+    /** The front door's finiteness check of one signal, so that a bad signal never joins a batch. */
+    private static void requireFinite(float[] x) {
+        for (int i = 0; i < x.length; i++) {
+            if (!Float.isFinite(x[i])) {
+                throw new NonFiniteInputException("the signal holds " + x[i] + " at index " + i
+                        + "; remove or repair non-finite values before encoding");
+            }
         }
     }
 
     private void checkSingle(int xLength, int zLength) {
-        if (closed) {
-            throw new InvalidArgumentException("this solver is closed; create a new one");
-        }
+        requireOpen();
         if (xLength != n || zLength != m) {
             throw new ShapeMismatchException("a signal has n = " + n + " values and its code m = " + m
                     + ", but the arrays hold " + xLength + " and " + zLength);
         }
     }
 
-    private Workspace borrow() {
-        Workspace w = pool.poll();
-        if (w == null) {
-            w = new Workspace();
-            all.add(w);
-        }
-        return w;
-    }
-
-    private void release(Workspace w) {
-        pool.add(w);
-    }
-
-    /** Stops the batcher (pending calls finish first) and frees every workspace. */
+    /** Stops the batcher (queued calls finish first) and frees every workspace (a lent one when its call ends). */
     @Override
     public void close() {
         closed = true;
         if (batcher != null) {
             batcher.close();
         }
-        for (Workspace w : all) {
-            w.close();
-        }
-        all.clear();
-        pool.clear();
+        pool.close();
         encoder.close();
-    }
-
-    /** One caller's backend matrices and host scratch. */
-    private final class Workspace implements AutoCloseable {
-        final Matrix x = be.allocate(dtype, n, capacity);
-        final Matrix z = be.allocate(dtype, m, capacity);
-        final AutoCloseable scratch = encoder.newWorkspace(capacity);
-        private final double[] xd = new double[n];
-        private final double[] zd = new double[m];
-        private double[] packed = new double[0];
-        private final Matrix[] xViews = new Matrix[capacity + 1];
-        private final Matrix[] zViews = new Matrix[capacity + 1];
-
-        /** The first {@code count} columns of x, a view made once per count (no allocation per call). */
-        Matrix xView(int count) {
-            Matrix v = xViews[count];
-            if (v == null) {
-                v = x.columns(0, count);
-                xViews[count] = v;
-            }
-            return v;
-        }
-
-        /** The first {@code count} columns of z (see {@link #xView}). */
-        Matrix zView(int count) {
-            Matrix v = zViews[count];
-            if (v == null) {
-                v = z.columns(0, count);
-                zViews[count] = v;
-            }
-            return v;
-        }
-
-        java.lang.foreign.MemorySegment floatSegment(float[] a, int length) {
-            return java.lang.foreign.MemorySegment.ofArray(a).asSlice(0, 4L * length);
-        }
-
-        java.lang.foreign.MemorySegment doubleSegment(double[] a, int length) {
-            return java.lang.foreign.MemorySegment.ofArray(a).asSlice(0, 8L * length);
-        }
-
-        void upload(float[] v, Matrix target) {
-            if (dtype == DType.F32) {
-                be.upload(v, target);
-                return;
-            }
-            for (int i = 0; i < n; i++) {
-                xd[i] = v[i];
-            }
-            be.upload(xd, target);
-        }
-
-        void download(Matrix zs, float[] out) {
-            if (dtype == DType.F32) {
-                be.download(zs, out);
-            } else {
-                be.download(zs, zd);
-                for (int i = 0; i < m; i++) {
-                    out[i] = (float) zd[i];
-                }
-            }
-        }
-
-        double[] doubles(int size) {
-            if (packed.length < size) {
-                packed = new double[size];
-            }
-            return packed;
-        }
-
-        @Override
-        public void close() {
-            x.close();
-            z.close();
-            if (scratch != null) {
-                try {
-                    scratch.close();
-                } catch (Exception ignored) {
-                    // backend memory frees without a failure the caller could act on
-                }
-            }
-        }
     }
 
     /** A trained network as the encoder. */
