@@ -7,10 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.unroll.solvers.io.Npy;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -38,18 +35,8 @@ class CommandSafetyTest {
     private static Path signals;
     private static Path dictionary;
 
-    private record Result(int status, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status;
-        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            status = new Main().run(args, o, e);
-        }
-        return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     private static final String[] TINY = {"--samples", "60", "--atoms", "12", "--dim", "6", "--backend", "reference"};
@@ -57,7 +44,7 @@ class CommandSafetyTest {
     @BeforeAll
     static void tinyModelAndData() throws IOException {
         model = shared.resolve("m.safetensors");
-        Result r = run(concat(new String[]{"train", "-p", "step", "-T", "3", "-l", "0.2", "--iterations", "3",
+        CliRun r = run(concat(new String[]{"train", "-p", "step", "-T", "3", "-l", "0.2", "--iterations", "3",
                 "-o", model.toString()}, TINY));
         assertEquals(Main.EXIT_OK, r.status(), r.err());
         signals = shared.resolve("x.npy");
@@ -79,7 +66,7 @@ class CommandSafetyTest {
         Npy.writeF64(file, x, count, 6);
     }
 
-    private static void assertBad(Result r, String... fragments) {
+    private static void assertBad(CliRun r, String... fragments) {
         assertEquals(Main.EXIT_USAGE, r.status(), r.out() + r.err());
         assertEquals(1, r.err().lines().count(), r.err());
         for (String f : fragments) {
@@ -133,7 +120,7 @@ class CommandSafetyTest {
     void encodeRefusesToWriteOverItsModelOrDictionary() throws IOException {
         Path m = copy(model);
         byte[] before = Files.readAllBytes(m);
-        Result r = run("encode", "-m", m.toString(), "-i", signals.toString(), "-o", m.toString(), "--backend",
+        CliRun r = run("encode", "-m", m.toString(), "-i", signals.toString(), "-o", m.toString(), "--backend",
                 "reference");
         assertBad(r, "is the input --model");
         assertArrayEquals(before, Files.readAllBytes(m));
@@ -145,7 +132,7 @@ class CommandSafetyTest {
     void trainRefusesToWriteOverItsData() throws IOException {
         Path x = copy(signals);
         byte[] before = Files.readAllBytes(x);
-        Result r = run("train", "--data", x.toString(), "--dictionary", dictionary.toString(), "-T", "2",
+        CliRun r = run("train", "--data", x.toString(), "--dictionary", dictionary.toString(), "-T", "2",
                 "--iterations", "2", "-o", x.toString(), "--backend", "reference");
         assertBad(r, "is the input --data");
         assertArrayEquals(before, Files.readAllBytes(x));
@@ -155,7 +142,7 @@ class CommandSafetyTest {
     void anOutputFolderThatCannotBeCreatedIsFoundBeforeTraining() throws IOException {
         Path file = Files.writeString(dir.resolve("notes.txt"), "a file, not a folder");
         Path out = file.resolve("models").resolve("m.safetensors");
-        Result r = run(concat(new String[]{"train", "-T", "2", "--iterations", "2", "-o", out.toString()}, TINY));
+        CliRun r = run(concat(new String[]{"train", "-T", "2", "--iterations", "2", "-o", out.toString()}, TINY));
         assertBad(r, "cannot create the folder", file + " is a file");
         assertFalse(r.out().contains("training"), "refused before training: " + r.out());
         assertEquals("a file, not a folder", Files.readString(file));
@@ -168,7 +155,7 @@ class CommandSafetyTest {
         Path huge = dir.resolve("huge.npy");
         writeSignals(huge, 30, 1e200);
         Path out = dir.resolve("m.safetensors");
-        Result r = run("train", "--data", huge.toString(), "--dictionary", dictionary.toString(), "-T", "2",
+        CliRun r = run("train", "--data", huge.toString(), "--dictionary", dictionary.toString(), "-T", "2",
                 "--iterations", "5", "-o", out.toString(), "--backend", "reference");
         assertBad(r, "training loss is Infinity", "scale");
         assertFalse(Files.exists(out));
@@ -179,10 +166,10 @@ class CommandSafetyTest {
         Path large = dir.resolve("large.npy");
         writeSignals(large, 30, 1e150); // a finite loss (≈ 1e300), but steps that overflow it
         Path out = dir.resolve("m.safetensors");
-        Result r = run("train", "--data", large.toString(), "--dictionary", dictionary.toString(), "-T", "2",
+        CliRun r = run("train", "--data", large.toString(), "--dictionary", dictionary.toString(), "-T", "2",
                 "--iterations", "5", "-o", out.toString(), "--backend", "reference");
         assertEquals(Main.EXIT_OK, r.status(), r.err());
-        Result eval = run("eval", "-m", out.toString(), "--samples", "20", "--backend", "reference", "-o",
+        CliRun eval = run("eval", "-m", out.toString(), "--samples", "20", "--backend", "reference", "-o",
                 dir.resolve("eval").toString());
         assertEquals(Main.EXIT_OK, eval.status(), "the saved model loads: " + eval.err());
     }
@@ -213,7 +200,7 @@ class CommandSafetyTest {
     @Test
     void sizesBeyondTheHeapAreRefusedWithTheXmxHint() {
         // Each array fits one Java array, but all of them together take hundreds of GiB.
-        Result r = run("train", "--samples", "2000000", "--dim", "1000", "-o", dir.resolve("m").toString(),
+        CliRun r = run("train", "--samples", "2000000", "--dim", "1000", "-o", dir.resolve("m").toString(),
                 "--backend", "reference");
         assertBad(r, "this run needs about", "UNROLL_JAVA_OPTS=-Xmx");
         UsageException e = assertThrows(UsageException.class, () -> new MemoryBudget(true)
@@ -226,7 +213,7 @@ class CommandSafetyTest {
     @Test
     void aBatchLargerThanTheFileIsTheWholeFile() throws IOException {
         Path z = dir.resolve("z.npy");
-        Result r = run(encodeModel(signals, z, "--batch", "2147483647"));
+        CliRun r = run(encodeModel(signals, z, "--batch", "2147483647"));
         assertEquals(Main.EXIT_OK, r.status(), r.err());
         assertTrue(r.out().contains("in batches of 30"), r.out());
         assertEquals(30, Npy.read(z).rows());
@@ -240,7 +227,7 @@ class CommandSafetyTest {
             v[i] = 1e200 * Math.cos(3 * i);
         }
         Npy.writeF64(d, v, 6, 12);
-        Result r = run(encodeFista(signals, d, dir.resolve("z.npy")));
+        CliRun r = run(encodeFista(signals, d, dir.resolve("z.npy")));
         assertBad(r, "too large", "scale D");
         assertFalse(r.err().contains("zero"), r.err());
     }
@@ -248,7 +235,7 @@ class CommandSafetyTest {
     @Test
     void aMissingModelIsCalledAModelNotANpy() {
         Path missing = dir.resolve("missing.safetensors");
-        for (Result r : List.of(
+        for (CliRun r : List.of(
                 run("encode", "-m", missing.toString(), "-i", signals.toString(), "-o", dir.resolve("z.npy").toString()),
                 run("eval", "-m", missing.toString(), "--backend", "reference"))) {
             assertBad(r, "no such file", "a model file written by train");
@@ -308,7 +295,7 @@ class CommandSafetyTest {
         assertFalse(Files.exists(stale), "a dead writer's temporary is removed");
         assertTrue(Files.exists(live), "a live writer's temporary is kept");
         Path staleModel = plantTemporary("m.safetensors", DEAD_PID);
-        Result r = run(concat(new String[]{"train", "-T", "2", "--iterations", "1", "-o",
+        CliRun r = run(concat(new String[]{"train", "-T", "2", "--iterations", "1", "-o",
                 dir.resolve("m.safetensors").toString()}, TINY));
         assertEquals(Main.EXIT_OK, r.status(), r.err());
         assertFalse(Files.exists(staleModel), "train cleans its target's too");

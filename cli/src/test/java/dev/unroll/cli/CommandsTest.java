@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.unroll.solvers.io.Npy;
 import dev.unroll.solvers.io.NpyArray;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -22,25 +19,15 @@ class CommandsTest {
     @TempDir
     Path dir;
 
-    private record Result(int status, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status;
-        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            status = new Main().run(args, o, e);
-        }
-        return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     private static final String[] TINY = {"--samples", "60", "--atoms", "12", "--dim", "6", "--backend", "reference"};
 
     private Path trainTiny() {
         Path model = dir.resolve("m.safetensors");
-        Result r = run(concat(new String[]{"train", "-p", "step", "-T", "4", "-l", "0.2", "--iterations", "8",
+        CliRun r = run(concat(new String[]{"train", "-p", "step", "-T", "4", "-l", "0.2", "--iterations", "8",
                 "-o", model.toString()}, TINY));
         assertEquals(Main.EXIT_OK, r.status(), r.err());
         assertTrue(r.out().contains("wrote " + model), r.out());
@@ -52,7 +39,7 @@ class CommandsTest {
     void trainEvalAndEncodeEndToEnd() throws Exception {
         Path model = trainTiny();
         Path evalDir = dir.resolve("eval");
-        Result e = run("eval", "-m", model.toString(), "--samples", "40", "--backend", "reference", "-o",
+        CliRun e = run("eval", "-m", model.toString(), "--samples", "40", "--backend", "reference", "-o",
                 evalDir.toString());
         assertEquals(Main.EXIT_OK, e.status(), e.err());
         assertTrue(e.out().contains("ISTA iterations to match"), e.out());
@@ -67,7 +54,7 @@ class CommandsTest {
         }
         Npy.writeF64(x, colMajorNxN, 30, 6);
         Path z = dir.resolve("z.npy");
-        Result enc = run("encode", "-m", model.toString(), "-i", x.toString(), "-o", z.toString(), "--batch", "7",
+        CliRun enc = run("encode", "-m", model.toString(), "-i", x.toString(), "-o", z.toString(), "--batch", "7",
                 "--backend", "reference");
         assertEquals(Main.EXIT_OK, enc.status(), enc.err());
         NpyArray codes = Npy.read(z);
@@ -81,7 +68,7 @@ class CommandsTest {
         }
         Npy.writeF64(d, dict, 6, 12);
         Path z2 = dir.resolve("z2.npy");
-        Result fista = run("encode", "--solver", "fista", "--dictionary", d.toString(), "-l", "0.1", "-i",
+        CliRun fista = run("encode", "--solver", "fista", "--dictionary", d.toString(), "-l", "0.1", "-i",
                 x.toString(), "-o", z2.toString(), "--backend", "reference");
         assertEquals(Main.EXIT_OK, fista.status(), fista.err());
         assertEquals(12, Npy.read(z2).cols());
@@ -111,7 +98,7 @@ class CommandsTest {
         assertBad(run("reproduce", "fig99"), "no experiment is called 'fig99'");
     }
 
-    private static void assertBad(Result r, String fragment) {
+    private static void assertBad(CliRun r, String fragment) {
         assertEquals(Main.EXIT_USAGE, r.status(), r.out() + r.err());
         assertEquals(1, r.err().lines().count(), r.err());
         assertTrue(r.err().contains(fragment), r.err());

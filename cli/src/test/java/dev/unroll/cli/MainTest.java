@@ -2,9 +2,6 @@ package dev.unroll.cli;
 
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -14,24 +11,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class MainTest {
 
-    /** What one run printed and returned. */
-    private record Result(int status, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status;
-        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            status = new Main().run(args, o, e);
-        }
-        return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void unknownSubcommandIsAUsageErrorOnOneLine() {
-        Result r = run("bogus");
+        CliRun r = run("bogus");
         assertEquals(Main.EXIT_USAGE, r.status());
         assertEquals("", r.out());
         assertEquals(1, r.err().lines().count(), r.err());
@@ -40,7 +26,7 @@ class MainTest {
 
     @Test
     void unknownOptionIsAUsageError() {
-        Result r = run("info", "--yaml");
+        CliRun r = run("info", "--yaml");
         assertEquals(Main.EXIT_USAGE, r.status());
         assertEquals(1, r.err().lines().count(), r.err());
         assertTrue(r.err().contains("--yaml") && r.err().contains("--json"), r.err());
@@ -49,7 +35,7 @@ class MainTest {
     @Test
     void helpAndNoArgumentsPrintUsage() {
         for (String[] args : new String[][]{{}, {"help"}, {"--help"}}) {
-            Result r = run(args);
+            CliRun r = run(args);
             assertEquals(Main.EXIT_OK, r.status());
             assertEquals("", r.err());
             for (String sub : List.of("info", "test", "build", "bench", "help")) {
@@ -60,7 +46,7 @@ class MainTest {
 
     @Test
     void infoPrintsTheReferenceBackend() {
-        Result r = run("info");
+        CliRun r = run("info");
         assertEquals(Main.EXIT_OK, r.status(), r.err());
         String auto = dev.unroll.engine.Backends.autoChoice(dev.unroll.engine.Backends.survey()).orElseThrow().name();
         assertTrue(r.out().contains("reference") && r.out().contains("auto picks " + auto), r.out());
@@ -71,7 +57,7 @@ class MainTest {
     @Test
     @SuppressWarnings("unchecked")
     void infoJsonHasTheDocumentedShape() {
-        Result r = run("info", "--json");
+        CliRun r = run("info", "--json");
         assertEquals(Main.EXIT_OK, r.status(), r.err());
         assertEquals(1, r.out().lines().count(), "one JSON object on one line");
         Map<String, Object> root = assertInstanceOf(Map.class, MiniJsonParser.parse(r.out()));

@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.unroll.solvers.io.Npy;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -22,18 +19,8 @@ class SafeguardAndStoppingCommandsTest {
     @TempDir
     Path dir;
 
-    private record Result(int status, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status;
-        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            status = new Main().run(args, o, e);
-        }
-        return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     private Path signals() throws Exception {
@@ -59,7 +46,7 @@ class SafeguardAndStoppingCommandsTest {
         String[] batches = {"1", "64"};
         for (int k = 0; k < 2; k++) {
             Path z = dir.resolve("z" + k + ".npy");
-            Result r = run("encode", "--solver", "fista", "--dictionary", d.toString(), "-l", "0.1", "--tolerance",
+            CliRun r = run("encode", "--solver", "fista", "--dictionary", d.toString(), "-l", "0.1", "--tolerance",
                     "1e-9", "--max-iterations", "20000", "-i", x.toString(), "-o", z.toString(), "--batch", batches[k],
                     "--backend", "reference");
             assertEquals(Main.EXIT_OK, r.status(), r.err());
@@ -72,25 +59,25 @@ class SafeguardAndStoppingCommandsTest {
     @Test
     void safeguardOnEncodeAndEval() throws Exception {
         Path model = dir.resolve("m.safetensors");
-        Result t = run("train", "-p", "step", "-T", "4", "-l", "0.2", "--iterations", "8", "-o", model.toString(),
+        CliRun t = run("train", "-p", "step", "-T", "4", "-l", "0.2", "--iterations", "8", "-o", model.toString(),
                 "--samples", "60", "--atoms", "12", "--dim", "6", "--backend", "reference");
         assertEquals(Main.EXIT_OK, t.status(), t.err());
         Path z = dir.resolve("z.npy");
-        Result enc = run("encode", "-m", model.toString(), "--safeguard", "-i", signals().toString(), "-o",
+        CliRun enc = run("encode", "-m", model.toString(), "--safeguard", "-i", signals().toString(), "-o",
                 z.toString(), "--batch", "7", "--backend", "reference");
         assertEquals(Main.EXIT_OK, enc.status(), enc.err());
         assertTrue(enc.out().contains("safeguard: the ISTA step replaced a layer"), enc.out());
         assertEquals(12, Npy.read(z).cols());
 
         Path evalDir = dir.resolve("eval");
-        Result e = run("eval", "-m", model.toString(), "--safeguard", "--samples", "40", "--backend", "reference",
+        CliRun e = run("eval", "-m", model.toString(), "--safeguard", "--samples", "40", "--backend", "reference",
                 "-o", evalDir.toString());
         assertEquals(Main.EXIT_OK, e.status(), e.err());
         assertTrue(e.out().contains("ISTA steps taken") && e.out().contains("worst signal F − F*"), e.out());
         assertTrue(Files.readAllLines(evalDir.resolve("eval.csv")).get(0).contains("safeguarded_gap"));
 
         Path never = dir.resolve("never.npy");
-        Result bad = run("encode", "--solver", "ista", "--safeguard", "-i", signals().toString(), "-o",
+        CliRun bad = run("encode", "--solver", "ista", "--safeguard", "-i", signals().toString(), "-o",
                 never.toString(), "--backend", "reference");
         assertEquals(Main.EXIT_USAGE, bad.status(), bad.out() + bad.err());
         assertTrue(bad.err().contains("--safeguard"), bad.err());

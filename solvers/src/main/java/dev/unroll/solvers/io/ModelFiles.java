@@ -43,6 +43,8 @@ public final class ModelFiles {
      * Saves {@code net} (its parameters, its problem's D and λ) to {@code file}, atomically.
      *
      * @throws dev.unroll.engine.NonFiniteInputException when a parameter is not finite (nothing is written)
+     * @throws ModelFileException when a layer would make the network diverge, as {@link #load} checks (nothing
+     *     is written)
      */
     public static void save(UnrolledNetwork net, Path file) throws IOException {
         LassoProblem p = net.problem();
@@ -54,14 +56,18 @@ public final class ModelFiles {
         if (w != null) {
             tensors.put("analytic_weights", tensor(w, dtype));
         }
+        Map<String, HostMatrix> values = new LinkedHashMap<>();
         for (int t = 0; t < net.layers(); t++) {
             for (ParamKind kind : net.parametrization().layout(t)) {
                 HostMatrix value = net.parameter(t, kind);
                 // load refuses non-finite parameters: never write a file it would refuse.
                 value.requireFinite("parameter " + name(t, kind) + " of the model to save as " + file);
+                values.put(name(t, kind), value);
                 tensors.put(name(t, kind), tensor(value, dtype));
             }
         }
+        // Nor one whose layers load would refuse as diverging (a threshold or step ≤ 0, an expanding layer).
+        LayerPlausibility.check(net.parametrization(), net.layers(), d, w, values, "the model to save as " + file);
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", FORMAT);
         meta.put("format_version", Integer.toString(VERSION));

@@ -1,6 +1,7 @@
 package dev.unroll.solvers.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -136,6 +137,19 @@ class ModelFileRefusalsOnBackendTest {
         }
         tensors.put("layers.2.step_size", scalar(DType.F64, 2.01 / minNorm));
         assertTrue(refusal(rewrite(tensors, c.metadata())).contains("'layers.2.step_size' (layer 2)"));
+    }
+
+    @Test
+    void saveRefusesWhatLoadWouldRefuseAndWritesNothing() throws IOException {
+        // Issue 15 item 7: a run must never save a model that eval cannot load.
+        Path file = dir.resolve("negative-threshold.safetensors");
+        try (LassoProblem p = LassoProblem.create(be, DType.F64, data.dictionary(), 0.3);
+             UnrolledNetwork net = UnrolledNetwork.create(p, Parametrization.STEP, 3)) {
+            net.setParameter(1, ParamKind.STEP_SIZE, new HostMatrix(1, 1, new double[] {-0.5}));
+            String m = assertThrows(ModelFileException.class, () -> ModelFiles.save(net, file)).getMessage();
+            assertTrue(m.contains("'layers.1.step_size' (layer 1)") && m.contains("to save as"), m);
+        }
+        assertFalse(Files.exists(file), "nothing is written");
     }
 
     @Test
