@@ -42,6 +42,13 @@ final class UnrolledPasses {
     static final int TILE = 132;
     /** The batch from which passes run tiled (two tiles, the second a little short at 256). */
     static final int TILED_FROM = 256;
+    /**
+     * On one thread (no split), tiles pay only when the batch's codes, pre-activations, signals and residuals
+     * outgrow a core's L2 (1 MiB on Zen 5, 2 MiB on recent Xeons): a 20-layer LISTA-CP in F64 at batch 1 000
+     * ran 1.3× faster tiled, a LISTA in F32 at batch 256 (0.6 MB) 4 % slower. {@code -Dunroll.cpu.serialTilingBytes}
+     * changes it (the one-thread TCK run sets 0, so that its small batches take the tiled path too).
+     */
+    static final long SERIAL_TILING_BYTES = Long.getLong("unroll.cpu.serialTilingBytes", 1L << 20);
     private static final ThreadLocal<ForwardTiles> FORWARD_TILES = ThreadLocal.withInitial(ForwardTiles::new);
     private static final ThreadLocal<TileViews> TILE_VIEWS = ThreadLocal.withInitial(TileViews::new);
     private static final ThreadLocal<BackwardTiles> BACKWARD_TILES = ThreadLocal.withInitial(BackwardTiles::new);
@@ -67,16 +74,23 @@ final class UnrolledPasses {
         Mat stepT = transposedStepMatrix(model, workspaces.get());
         NetworkSpec spec = model.spec();
         long work = (long) batch * layers * spec.atoms() * (spec.atoms() + spec.signalDim());
-        if (batch >= TILED_FROM) {
+        if (batch >= TILED_FROM && (outgrowsCache(spec, batch) || workers.splits(batch, TILE, work))) {
             // Batch tiles, each through every layer on one thread: no split and join per product, and a tile's
             // codes stay in that core's L2 from one layer to the next instead of streaming through memory.
-            // With one thread (or a busy pool) the tiles run one after another on the caller, for the cache alone.
+            // With one thread (or a busy pool) the tiles run one after another on the caller, for the cache alone,
+            // once the batch outgrows it.
             ForwardTiles tiles = FORWARD_TILES.get().set(this, model, x, z0, layers, tape, zOut, stepT,
                     PASSES.incrementAndGet());
             workers.forRangeAndClear(batch, TILE, work, tiles);
             return;
         }
         forwardColumns(blas, model, stepT, x, z0, layers, tape, zOut, 0, batch, 0);
+    }
+
+    /** Whether a whole-batch pass's per-column matrices outgrow one core's cache ({@link #SERIAL_TILING_BYTES}). */
+    private static boolean outgrowsCache(NetworkSpec spec, int batch) {
+        long bytesPerColumn = 2L * (spec.atoms() + spec.signalDim()) * (spec.dtype() == DType.F32 ? 4 : 8);
+        return bytesPerColumn * batch > SERIAL_TILING_BYTES;
     }
 
     /**
@@ -303,7 +317,7 @@ final class UnrolledPasses {
         int parts = Math.min(workers.threads(), tiles);
         int partLength = (tiles + parts - 1) / parts * TILE;
         GradientParts sums = GRADIENT_PARTS.get();
-        if (batch >= TILED_FROM) {
+        if (batch >= TILED_FROM && (outgrowsCache(spec, batch) || workers.splits(batch, partLength, work))) {
             // Parts of the batch, each on one thread with serial products, tile by tile through every layer of
             // the window, so that a tile's codes and gradients stay in that core's cache. Each part sums its
             // weight gradients on its own (part 0 into the caller's gradients), and the parts are added in
