@@ -323,25 +323,28 @@ public final class Backend implements AutoCloseable {
         }
         Matrix[] z = new Matrix[spec.layers() + 1];
         Matrix[] u = new Matrix[spec.layers() + 1];
+        Matrix[] r = spec.parametrization() == Parametrization.LISTA ? null : new Matrix[spec.layers() + 1];
         try {
             for (int t = 0; t <= spec.layers(); t++) {
                 z[t] = allocate(spec.dtype(), spec.atoms(), capacity);
                 if (t > 0) {
                     u[t] = allocate(spec.dtype(), spec.atoms(), capacity);
+                    if (r != null) {
+                        r[t] = allocate(spec.dtype(), spec.signalDim(), capacity);
+                    }
                 }
             }
         } catch (RuntimeException e) {
             for (int t = 0; t <= spec.layers(); t++) {
-                if (z[t] != null) {
-                    z[t].close();
-                }
-                if (u[t] != null) {
-                    u[t].close();
+                for (Matrix[] record : new Matrix[][] {z, u, r}) {
+                    if (record != null && record[t] != null) {
+                        record[t].close();
+                    }
                 }
             }
             throw e;
         }
-        return new Tape(this, spec, capacity, z, u);
+        return new Tape(this, spec, capacity, z, u, r);
     }
 
     /** All T layers from z₀ = 0, recording on {@code tape} (may be null for inference), output into {@code zOut}. */

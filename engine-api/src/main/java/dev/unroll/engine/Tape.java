@@ -4,7 +4,8 @@ import java.util.Arrays;
 
 /**
  * What the reverse mode needs from a forward pass: the codes z_0..z_T and the pre-threshold values
- * u_1..u_T of every layer, for up to {@link #capacity()} samples. A tape is allocated once per shape with
+ * u_1..u_T of every layer, and for the parametrizations built on the residual (all but LISTA) a place for
+ * R_t = D z_{t−1} − X, for up to {@link #capacity()} samples. A tape is allocated once per shape with
  * {@link Backend#newTape(NetworkSpec, int)} and reused by every forward pass (a workspace: no allocation
  * per training step). Each forward pass rebinds it to its inputs; the reverse pass reads them back.
  *
@@ -17,11 +18,15 @@ public final class Tape implements AutoCloseable {
     private final int capacity;
     private final Matrix[] zFull;
     private final Matrix[] uFull;
+    /** Null for LISTA, whose layers have no residual. */
+    private final Matrix[] rFull;
     private final Matrix[] z;
     private final Matrix[] u;
+    private final Matrix[] r;
     /** Views of the first {@link #viewBatch} columns of every z_t and u_t, rebuilt when the batch changes. */
     private final Matrix[] zViews;
     private final Matrix[] uViews;
+    private final Matrix[] rViews;
     private int viewBatch = -1;
     private Matrix input;
     private Matrix start;
@@ -29,16 +34,19 @@ public final class Tape implements AutoCloseable {
     private int batch;
     private UnrolledModel model;
 
-    Tape(Backend owner, NetworkSpec spec, int capacity, Matrix[] zFull, Matrix[] uFull) {
+    Tape(Backend owner, NetworkSpec spec, int capacity, Matrix[] zFull, Matrix[] uFull, Matrix[] rFull) {
         this.owner = owner;
         this.spec = spec;
         this.capacity = capacity;
         this.zFull = zFull;
         this.uFull = uFull;
+        this.rFull = rFull;
         this.z = new Matrix[zFull.length];
         this.u = new Matrix[uFull.length];
+        this.r = new Matrix[uFull.length];
         this.zViews = new Matrix[zFull.length];
         this.uViews = new Matrix[uFull.length];
+        this.rViews = new Matrix[uFull.length];
     }
 
     /** The network shape this tape records. */
@@ -91,6 +99,16 @@ public final class Tape implements AutoCloseable {
         return u[t];
     }
 
+    /**
+     * Space for the residual R_t = D z_{t−1} − X (n×B) of layer t, t in 1..layers, or null for LISTA. A backend
+     * may record it in the forward pass and read it back in the reverse pass instead of recomputing it (one
+     * product of four per layer of the reverse mode); one that does not leaves it unwritten. Its contents are
+     * the backend's, not part of the recorded result.
+     */
+    public Matrix residual(int t) {
+        return r[t];
+    }
+
     Backend owner() {
         return owner;
     }
@@ -106,15 +124,18 @@ public final class Tape implements AutoCloseable {
             for (int t = 0; t < zFull.length; t++) {
                 zViews[t] = zFull[t].columns(0, batch);
                 uViews[t] = uFull[t] == null ? null : uFull[t].columns(0, batch);
+                rViews[t] = rFull == null || rFull[t] == null ? null : rFull[t].columns(0, batch);
             }
             viewBatch = batch;
         }
         Arrays.fill(z, null);
         Arrays.fill(u, null);
+        Arrays.fill(r, null);
         for (int t = 0; t <= layers; t++) {
             z[t] = zViews[t];
             if (t > 0) {
                 u[t] = uViews[t];
+                r[t] = rViews[t];
             }
         }
     }
@@ -128,6 +149,13 @@ public final class Tape implements AutoCloseable {
         for (Matrix m : uFull) {
             if (m != null) {
                 m.close();
+            }
+        }
+        if (rFull != null) {
+            for (Matrix m : rFull) {
+                if (m != null) {
+                    m.close();
+                }
             }
         }
     }

@@ -20,6 +20,8 @@ import dev.unroll.engine.UnrolledModel;
  * alista   U = Z − α W̃ᵀ R             α̂ = −⟨W̃Ū, R⟩, θ̂ = −λ Σ S                   Z̄ = Ū − α Dᵀ(W̃Ū)    D̂ −= α (W̃Ū) Zᵀ
  * step     U = Z − α Dᵀ R, τ = λα     α̂ = −⟨DŪ, R⟩ − λ Σ S                       Z̄ = Ū − α Dᵀ(DŪ)    D̂ −= α (R Ūᵀ + (DŪ) Zᵀ)
  * </pre>
+ * With a tape, the forward pass records each layer's R in it ({@link Tape#residual}) and the reverse pass reads
+ * it back instead of recomputing D·Z (one product of the four per layer of the reverse mode).
  * Scratch matrices come from the executing thread's {@link Workspace}. From a batch of {@link #TILED_FROM},
  * the forward pass runs batch-tiled, {@link #TILE} columns a tile: each thread takes tiles and runs each
  * through every layer with products of its own, so a tile stays in that core's cache across layers and no product is split and
@@ -126,7 +128,10 @@ final class UnrolledPasses {
             Mat u = tape != null ? columns(views, TileViews.tapeU(t), tile, tape.u(t), j0, j1) : uScratch;
             Mat next = tape != null ? columns(views, TileViews.tapeZ(t), tile, tape.z(t), j0, j1)
                     : t % 2 == 0 ? ping0 : ping1;
-            preActivation(b, pass, layer, model, stepT, z, xm, u, r);
+            // With a tape, the residual goes into its record, so that the reverse pass need not recompute it.
+            Mat residual = tape != null && tape.residual(t) != null
+                    ? columns(views, TileViews.tapeR(t), tile, tape.residual(t), j0, j1) : r;
+            preActivation(b, pass, layer, model, stepT, z, xm, u, residual);
             b.softThreshold(u, layer.tau, next, null);
             z = next;
         }
@@ -200,11 +205,15 @@ final class UnrolledPasses {
         private Mat[][] views = new Mat[0][0];
 
         static int tapeZ(int t) {
-            return TAPE + 2 * t;
+            return TAPE + 3 * t;
         }
 
         static int tapeU(int t) {
-            return TAPE + 2 * t + 1;
+            return TAPE + 3 * t + 1;
+        }
+
+        static int tapeR(int t) {
+            return TAPE + 3 * t + 2;
         }
 
         Mat columns(int slot, int tile, Mat whole, int j0, int j1) {
@@ -355,7 +364,6 @@ final class UnrolledPasses {
         Mat g = ws.get(0, dt, m, width);
         Mat gPrev = ws.get(1, dt, m, width);
         Mat ubar = ws.get(2, dt, m, width);
-        Mat r = ws.get(3, dt, n, width);
         Mat wu = ws.get(4, dt, n, width);
         Mat gd = part.dictionary;
         double beta = first ? 0 : 1;
@@ -374,7 +382,7 @@ final class UnrolledPasses {
                     weightProduct(b, pass, true, 1, layer.w, ubar, 0, gPrev);
                 }
                 case COUPLED, COUPLED_SCALAR_THRESHOLD -> {
-                    residual(b, pass, d, zp, x, r);
+                    Mat r = columns(views, TileViews.tapeR(t), tile, tape.residual(t), j0, j1); // as recorded
                     b.gemm(false, true, -1, ubar, r, beta, part.weight(l, ParamKind.W_COUPLED));
                     weightProduct(b, pass, true, 1, layer.w, ubar, 0, wu);
                     if (gd != null) {
@@ -384,7 +392,7 @@ final class UnrolledPasses {
                     weightProduct(b, pass, false, -1, dT, wu, 1, gPrev);
                 }
                 case ALISTA -> {
-                    residual(b, pass, d, zp, x, r);
+                    Mat r = columns(views, TileViews.tapeR(t), tile, tape.residual(t), j0, j1); // as recorded
                     weightProduct(b, pass, false, 1, Mat.of(model.analyticWeights()), ubar, 0, wu);
                     part.residualDots[l] += b.dot(wu, r);
                     if (gd != null) {
@@ -394,7 +402,7 @@ final class UnrolledPasses {
                     weightProduct(b, pass, false, -layer.alpha, dT, wu, 1, gPrev);
                 }
                 case STEP -> {
-                    residual(b, pass, d, zp, x, r);
+                    Mat r = columns(views, TileViews.tapeR(t), tile, tape.residual(t), j0, j1); // as recorded
                     weightProduct(b, pass, false, 1, d, ubar, 0, wu);
                     part.residualDots[l] += b.dot(wu, r);
                     if (gd != null) {
