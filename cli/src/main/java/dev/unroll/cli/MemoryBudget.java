@@ -1,5 +1,6 @@
 package dev.unroll.cli;
 
+import dev.unroll.solvers.HostMatrix;
 import java.util.Locale;
 
 /**
@@ -12,9 +13,6 @@ import java.util.Locale;
  * still need somewhat more; it exists to stop the sizes that are off by orders of magnitude.
  */
 final class MemoryBudget {
-    /** The most elements a Java array can hold (HotSpot refuses the last few below 2³¹ − 1). */
-    static final long ARRAY_LIMIT = Integer.MAX_VALUE - 8;
-
     private final boolean backendOnHeap;
     private double bytes;
     private String largest = "";
@@ -33,9 +31,9 @@ final class MemoryBudget {
      */
     MemoryBudget hostArray(String what, long rows, long cols, String fix) {
         long values = rows * cols; // both are ints: no long overflow
-        if (values > ARRAY_LIMIT) {
+        if (values > HostMatrix.MAX_ARRAY_LENGTH) {
             throw new UsageException(what + " (" + rows + "×" + cols + " = " + values + " values) cannot be held: "
-                    + "a Java array holds at most " + ARRAY_LIMIT + " values; " + fix);
+                    + "a Java array holds at most " + HostMatrix.MAX_ARRAY_LENGTH + " values; " + fix);
         }
         return add(what, 8.0 * values);
     }

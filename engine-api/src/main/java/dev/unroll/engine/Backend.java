@@ -335,13 +335,9 @@ public final class Backend implements AutoCloseable {
                 }
             }
         } catch (RuntimeException e) {
-            for (int t = 0; t <= spec.layers(); t++) {
-                for (Matrix[] record : new Matrix[][] {z, u, r}) {
-                    if (record != null && record[t] != null) {
-                        record[t].close();
-                    }
-                }
-            }
+            Tape.closeAll(z);
+            Tape.closeAll(u);
+            Tape.closeAll(r);
             throw e;
         }
         return new Tape(this, spec, capacity, z, u, r);

@@ -143,19 +143,19 @@ public final class Tape implements AutoCloseable {
     /** Frees the tape's memory (idempotent). */
     @Override
     public void close() {
-        for (Matrix m : zFull) {
-            m.close();
+        closeAll(zFull);
+        closeAll(uFull);
+        closeAll(rFull);
+    }
+
+    /** Closes every matrix of {@code record} (null, or with null slots where a layer has none). */
+    static void closeAll(Matrix[] record) {
+        if (record == null) {
+            return;
         }
-        for (Matrix m : uFull) {
+        for (Matrix m : record) {
             if (m != null) {
                 m.close();
-            }
-        }
-        if (rFull != null) {
-            for (Matrix m : rFull) {
-                if (m != null) {
-                    m.close();
-                }
             }
         }
     }

@@ -133,6 +133,7 @@ final class JitWarmup {
         int block = 4 * lanes;             // rows of one micro-kernel block
         int rows = block + 3;              // one block and an edge
         int[] widths = {1, 2, 3, 5, 17, 53}; // single columns, dot form, 6- and 4-column blocks, packed A (≥ 48)
+        Blas serial = new Blas(Workers.SERIAL);
         try (Matrix a = filled(be, dt, rows, 5, 0.25);
              Matrix at = filled(be, dt, 5, rows, -0.5)) {
             for (int w : widths) {
@@ -145,7 +146,6 @@ final class JitWarmup {
                     be.gemm(Transpose.NO, Transpose.YES, 2, a, bt, 1, c);
                     be.gemm(Transpose.YES, Transpose.YES, 1, at, bt, 0, c);
                     Mat am = Mat.of(a);
-                    Blas serial = new Blas(Workers.SERIAL);
                     serial.gemmReusingA(-1 - w, false, false, 1, am, Mat.of(b), 1, Mat.of(c));
                     serial.gemmReusingA(-1 - w, false, false, -1, am, Mat.of(b), 0, Mat.of(c));
                     serial.gemmReusingA(-100 - w, true, false, 1, Mat.of(at), Mat.of(b), 1, Mat.of(c));

@@ -12,6 +12,9 @@ import dev.unroll.engine.NonFiniteInputException;
  * @param values the entries, column-major, {@code rows × cols} of them
  */
 public record HostMatrix(int rows, int cols, double[] values) {
+    /** The most elements one Java array can hold on every JVM (HotSpot refuses the last few below 2³¹ − 1). */
+    public static final int MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
+
     /** Checks the sizes. */
     public HostMatrix {
         if (rows < 0 || cols < 0 || (long) rows * cols != values.length) {

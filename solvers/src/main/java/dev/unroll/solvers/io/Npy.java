@@ -1,6 +1,7 @@
 package dev.unroll.solvers.io;
 
 import dev.unroll.engine.InvalidArgumentException;
+import dev.unroll.solvers.HostMatrix;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -41,7 +42,7 @@ public final class Npy {
     public static NpyArray read(Path file) throws IOException {
         Objects.requireNonNull(file, "file");
         long size = Files.size(file);
-        if (size > Integer.MAX_VALUE - 8) {
+        if (size > HostMatrix.MAX_ARRAY_LENGTH) {
             throw new ModelFileException(file + ": " + size + " bytes is more than one Java array can hold "
                     + "(2 GiB); split the array in Python into several .npy files");
         }

@@ -1,5 +1,6 @@
 package dev.unroll.solvers.io;
 
+import dev.unroll.solvers.HostMatrix;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -29,8 +30,6 @@ import java.util.Arrays;
  */
 record NpyPreamble(NpyHeader header, ElementType type, int[] shape, int count, long dataStart) {
     static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
-    /** Largest Java array: files beyond it cannot be held in one array. */
-    static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
     /** NumPy pads to 64 bytes since 1.14, to 16 before; every valid file is a multiple of 16. */
     private static final int ALIGNMENT = 16;
 
@@ -83,8 +82,8 @@ record NpyPreamble(NpyHeader header, ElementType type, int[] shape, int count, l
         int[] shape = checkedShape(header, source);
         long count = 1;
         for (int d : shape) {
-            count *= d; // each factor ≤ MAX_ELEMENTS and the running product is checked at once: no overflow
-            if (count > MAX_ELEMENTS) {
+            count *= d; // each factor ≤ HostMatrix.MAX_ARRAY_LENGTH and the running product is checked at once: no overflow
+            if (count > HostMatrix.MAX_ARRAY_LENGTH) {
                 throw new ModelFileException(source + ": shape " + header.shapeText() + " holds more elements "
                         + "than one Java array can (2³¹ − 9); split the array into several files");
             }
@@ -123,7 +122,7 @@ record NpyPreamble(NpyHeader header, ElementType type, int[] shape, int count, l
         }
         int[] shape = new int[dims.length];
         for (int i = 0; i < dims.length; i++) {
-            if (dims[i] > MAX_ELEMENTS) {
+            if (dims[i] > HostMatrix.MAX_ARRAY_LENGTH) {
                 throw new ModelFileException(source + ": dimension " + dims[i] + " of shape "
                         + header.shapeText() + " is larger than one Java array can hold; split the array");
             }

@@ -1,6 +1,7 @@
 package dev.unroll.solvers.io;
 
 import dev.unroll.engine.InvalidArgumentException;
+import dev.unroll.solvers.HostMatrix;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -357,7 +358,7 @@ public final class Safetensors {
                     + (needed == Long.MAX_VALUE ? "more than 2^63" : String.valueOf(needed))
                     + " bytes, but data_offsets " + offsets + " span " + length + " bytes; the header is corrupt");
         }
-        if (length > Integer.MAX_VALUE - 8) {
+        if (length > HostMatrix.MAX_ARRAY_LENGTH) {
             throw new ModelFileException(where + ": " + length + " bytes is more than one Java array can hold; "
                     + "split the tensor into several");
         }

@@ -55,7 +55,7 @@ public final class SignalReader implements AutoCloseable {
                 int[] shape = p.shape();
                 int rows = shape.length == 2 ? shape[0] : 1; // a 1-D array is one signal
                 int cols = shape.length == 2 ? shape[1] : shape[0];
-                if ((long) cols * p.type().size() > NpyPreamble.MAX_ELEMENTS) {
+                if ((long) cols * p.type().size() > HostMatrix.MAX_ARRAY_LENGTH) {
                     throw new ModelFileException(source + ": one signal of dimension " + cols + " is more than "
                             + "one Java array holds; split the signals into shorter ones");
                 }
@@ -110,13 +110,13 @@ public final class SignalReader implements AutoCloseable {
      * signals would not fit one Java array.
      */
     public HostMatrix next(int max) throws IOException {
-        int fit = (int) Math.max(1, NpyPreamble.MAX_ELEMENTS / Math.max(1, (long) dim * elementSize));
+        int fit = (int) Math.max(1, HostMatrix.MAX_ARRAY_LENGTH / Math.max(1, (long) dim * elementSize));
         int b = Math.min(Math.min(max, fit), count - next);
         HostMatrix out;
         if (inMemory != null) {
             out = inMemory.columns(next, next + b);
         } else {
-            ByteBuffer buf = ByteBuffer.allocate(b * dim * elementSize).order(order); // ≤ MAX_ELEMENTS: see fit
+            ByteBuffer buf = ByteBuffer.allocate(b * dim * elementSize).order(order); // ≤ HostMatrix.MAX_ARRAY_LENGTH: see fit
             long pos = dataStart + (long) next * dim * elementSize;
             while (buf.hasRemaining()) {
                 int r = channel.read(buf, pos + buf.position());
@@ -141,7 +141,7 @@ public final class SignalReader implements AutoCloseable {
 
     /** Reads every remaining signal (n×remaining), in one matrix as far as one Java array holds them. */
     public HostMatrix readAll() throws IOException {
-        if ((long) remaining() * dim * elementSize > NpyPreamble.MAX_ELEMENTS) {
+        if ((long) remaining() * dim * elementSize > HostMatrix.MAX_ARRAY_LENGTH) {
             throw new ModelFileException(source + ": " + remaining() + " signals of dimension " + dim + " are more "
                     + "than one Java array holds (2³¹ − 9 bytes read at once); read them in batches with next(max)");
         }

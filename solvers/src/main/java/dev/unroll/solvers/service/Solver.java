@@ -35,8 +35,6 @@ import java.util.concurrent.TimeUnit;
 public final class Solver implements AutoCloseable {
     /** How long a workspace stays pooled without use before it is freed (the class comment says it too). */
     private static final int IDLE_RELEASE_SECONDS = 10;
-    /** The most elements a Java array may hold on every JVM. */
-    private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
 
     private final BatchEncoder encoder;
     private final Backend be;
@@ -61,9 +59,9 @@ public final class Solver implements AutoCloseable {
         this.m = problem.atoms();
         this.capacity = batching.maxBatch();
         int widest = Math.max(n, m);
-        if ((long) widest * capacity > MAX_ARRAY) {
+        if ((long) widest * capacity > HostMatrix.MAX_ARRAY_LENGTH) {
             throw new InvalidArgumentException("maxBatch " + capacity + " × " + widest + " values per signal or code"
-                    + " is more than one Java array holds; use maxBatch ≤ " + MAX_ARRAY / widest);
+                    + " is more than one Java array holds; use maxBatch ≤ " + HostMatrix.MAX_ARRAY_LENGTH / widest);
         }
         this.pool = new WorkspacePool(c -> new Workspace(be, dtype, n, m, encoder, c), capacity, idleReleaseNanos);
         this.batcher = batching.enabled() ? new MicroBatcher(this, batching) : null;
@@ -173,9 +171,9 @@ public final class Solver implements AutoCloseable {
                     + x.rows() + "×" + x.cols());
         }
         x.requireFinite("the signals");
-        if ((long) m * x.cols() > MAX_ARRAY) {
+        if ((long) m * x.cols() > HostMatrix.MAX_ARRAY_LENGTH) {
             throw new InvalidArgumentException("the codes of " + x.cols() + " signals (" + m + " × " + x.cols()
-                    + " values) are more than one Java array holds; encode at most " + MAX_ARRAY / m
+                    + " values) are more than one Java array holds; encode at most " + HostMatrix.MAX_ARRAY_LENGTH / m
                     + " signals per call");
         }
         double[] out = new double[m * x.cols()];
