@@ -54,7 +54,7 @@ public final class EncodeCommand implements Callable<Integer> {
     @Option(names = {"-o", "--out"}, paramLabel = "Z.npy", required = true, description = "codes to write, shape (N, m)")
     Path out;
     @Option(names = "--batch", paramLabel = "B", defaultValue = "4096",
-            description = "signals per backend batch; at most the file's (default: ${DEFAULT-VALUE})")
+            description = "signals per backend batch; at most the file's and 65536 (default: ${DEFAULT-VALUE})")
     int batch;
     @Option(names = "--safeguard", description = "with --model: after every layer each signal keeps the better of the "
             + "layer and one ISTA step from the same point; prints how often the ISTA step was taken")
@@ -134,10 +134,11 @@ public final class EncodeCommand implements Callable<Integer> {
 
     /**
      * The batch size to use: {@code --batch}, but no more than the file's signals (a larger batch is the
-     * whole file), refused when one batch cannot fit in this JVM.
+     * whole file) nor than {@link Batching#MAX_BATCH} (a backend batch beyond it gains nothing), refused when
+     * one batch cannot fit in this JVM.
      */
     private int checkMemory(Backend be, SignalReader reader, DType dtype, int layers, int atoms) {
-        int b = Math.max(1, Math.min(batch, reader.count()));
+        int b = Math.max(1, Math.min(Math.min(batch, reader.count()), Batching.MAX_BATCH));
         int n = reader.dimension();
         String fix = "use a smaller --batch";
         new MemoryBudget(!be.capabilities().deviceMemory())

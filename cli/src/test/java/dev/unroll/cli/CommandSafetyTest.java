@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.unroll.solvers.io.Npy;
+import dev.unroll.solvers.service.Batching;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -217,6 +218,18 @@ class CommandSafetyTest {
         assertEquals(Main.EXIT_OK, r.status(), r.err());
         assertTrue(r.out().contains("in batches of 30"), r.out());
         assertEquals(30, Npy.read(z).rows());
+    }
+
+    @Test
+    void aBatchLargerThanTheBackendsLimitIsCappedThere() throws IOException {
+        // A file of more signals than Batching.MAX_BATCH: --batch beyond both codes in batches of the limit.
+        Path big = dir.resolve("big.npy");
+        writeSignals(big, Batching.MAX_BATCH + 10, 0.1);
+        Path z = dir.resolve("z-big.npy");
+        CliRun r = run(encodeModel(big, z, "--batch", "2147483647"));
+        assertEquals(Main.EXIT_OK, r.status(), r.err());
+        assertTrue(r.out().contains("in batches of " + Batching.MAX_BATCH), r.out());
+        assertEquals(Batching.MAX_BATCH + 10, Npy.read(z).rows());
     }
 
     @Test
