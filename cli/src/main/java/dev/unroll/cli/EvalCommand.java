@@ -102,14 +102,16 @@ public final class EvalCommand implements Callable<Integer> {
                 gaps[2][t] = base.fista()[t] - base.fStar();
                 int match = base.istaIterationsToReach(net[t]);
                 Object matched = match < 0 ? ">" + (base.ista().length - 1) : match;
+                // Counts stay integers in the CSV; "never matched" is an empty cell (NaN in pandas), as in demo.csv.
+                Integer matchCell = match < 0 ? null : match;
                 if (guarded != null) {
                     gaps[3][t] = guarded.costs()[t] - base.fStar();
                     int fired = t == 0 ? 0 : guarded.fired()[t - 1];
                     table.row(t, gaps[0][t], gaps[1][t], gaps[2][t], matched, gaps[3][t], fired);
-                    csv.row(new double[]{t, gaps[0][t], gaps[1][t], gaps[2][t], match, gaps[3][t], fired});
+                    csv.rowOf(t, gaps[0][t], gaps[1][t], gaps[2][t], matchCell, gaps[3][t], fired);
                 } else {
                     table.row(t, gaps[0][t], gaps[1][t], gaps[2][t], matched);
-                    csv.row(new double[]{t, gaps[0][t], gaps[1][t], gaps[2][t], match});
+                    csv.rowOf(t, gaps[0][t], gaps[1][t], gaps[2][t], matchCell);
                 }
             }
             table.print(out);

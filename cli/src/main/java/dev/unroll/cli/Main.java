@@ -31,6 +31,9 @@ public final class Main {
     /** Bad usage or bad input. */
     public static final int EXIT_USAGE = 2;
 
+    /** The global option that prints the libraries' INFO lines (which backend, which were skipped and why). */
+    static final String VERBOSE = "--verbose";
+
     /** System property the launcher sets to the name it was run as (e.g. "./unroll"), used in messages. */
     public static final String COMMAND_PROPERTY = "unroll.command";
 
@@ -74,6 +77,16 @@ public final class Main {
             err.println(command + " " + sub + " failed: " + oneLine(ex));
             return EXIT_FAILURE;
         });
+        // Every command, whoever defines it, answers --help and --version, and says the same version.
+        BuildInfo version = new BuildInfo();
+        forEachCommand(cl, c -> c.getCommandSpec().mixinStandardHelpOptions(true).versionProvider(version));
+        // Library log records print as plain lines on this run's stderr, INFO only with --verbose.
+        cl.setExecutionStrategy(parsed -> {
+            try (ConsoleLogging ignored = ConsoleLogging.install(err, command,
+                    ConsoleLogging.verboseFromEnvironment() || verboseRequested(parsed))) {
+                return new CommandLine.RunLast().execute(parsed);
+            }
+        });
         try {
             if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
                 out.print(usage(command));
@@ -90,6 +103,21 @@ public final class Main {
             out.flush();
             err.flush();
         }
+    }
+
+    private static void forEachCommand(CommandLine cl, java.util.function.Consumer<CommandLine> action) {
+        action.accept(cl);
+        cl.getSubcommands().values().forEach(sub -> forEachCommand(sub, action));
+    }
+
+    /** Whether {@value #VERBOSE} was given at any level of the command line. */
+    private static boolean verboseRequested(CommandLine.ParseResult parsed) {
+        for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+            if (p.hasMatchedOption(VERBOSE)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Bad input the user can fix: exit status 2. */
@@ -115,7 +143,7 @@ public final class Main {
             return "unknown subcommand '" + arg + "'; run '" + command + " help' to list the subcommands";
         }
         String options = where.getCommandSpec().options().stream().map(o -> o.longestName())
-                .filter(n -> !n.equals("--help") && !n.equals("--version")).collect(Collectors.joining(", "));
+                .filter(n -> !n.equals("--help") && !n.equals("--version") && !n.equals(VERBOSE)).collect(Collectors.joining(", "));
         String msg = ex.getMessage().replace('\n', ' ');
         if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
             msg = "unknown option '" + u.getUnmatched().get(0) + "' for " + where.getCommandName();
@@ -147,9 +175,22 @@ public final class Main {
                   help [COMMAND]       this text, or a command's options
 
                 Every computing command takes --backend NAME, --dtype F32|F64, --threads N and --seed N;
-                '%1$s COMMAND --help' lists its options. Without --backend, -Dunroll.backend (through
-                UNROLL_JAVA_OPTS for the launcher) or UNROLL_BACKEND=NAME choose; 'auto' (the default) picks
-                the highest-priority available backend. Exit status: 0 ok, 1 failed, 2 bad usage or input.
+                '%1$s COMMAND --help' lists its options. Every command takes --verbose (also print which
+                backend 'auto' chose and why it skipped the others) and --version (-V). Without --backend,
+                -Dunroll.backend or UNROLL_BACKEND choose; 'auto' (the default) picks the highest-priority
+                available backend. Exit status: 0 ok, 1 failed, 2 bad usage or input.
+
+                Environment:
+                  UNROLL_BACKEND           the backend: auto (default) or a name, as --backend
+                  UNROLL_VERBOSE           set to 1 for --verbose on every command
+                  UNROLL_JAVA_OPTS         extra JVM flags for the launcher, e.g. -Xmx8g or -Dunroll.backend=NAME
+                  UNROLL_JDK_SEARCH_PATHS  colon-separated glob patterns of JDK folders the launcher searches
+                                           instead of the usual ones
+                  UNROLL_KEEP_JVM_WARNINGS set to 1 to keep the JVM's "Using incubator modules" warning
+
+                The launcher (./unroll) finds a JDK 25 or newer by itself (JAVA_HOME, then java on the PATH,
+                then the usual install folders) and needs Maven 3.8+ to build; it builds the project first
+                when it is missing or its sources changed.
                 """.formatted(command);
     }
 
@@ -165,6 +206,13 @@ public final class Main {
     public static final class Root implements Runnable {
         final PrintStream out;
         final PrintStream err;
+
+        // Inherited: every subcommand accepts it and lists it. Main reads it from the parse result, before the
+        // command runs, because the logging must be set up by then.
+        @CommandLine.Option(names = VERBOSE, scope = CommandLine.ScopeType.INHERIT,
+                description = "also print which backend 'auto' chose and why others were skipped (or set "
+                        + ConsoleLogging.ENV + "=1)")
+        boolean verbose;
 
         Root(PrintStream out, PrintStream err) {
             this.out = out;

@@ -134,7 +134,7 @@ public final class TrainCommand implements Callable<Integer> {
                 }
                 print.printf("training loss %.8g (= %d ISTA iterations) → %.8g after %d iterations in %s (%s)%n",
                         before, layers, after, r.iterations(), ProgressPrinter.format(r.elapsed()),
-                        r.reason().name().toLowerCase());
+                        ending(r.reason(), options.timeBudget()));
                 ModelFiles.save(net, out);
                 print.println("wrote " + out);
             }
@@ -147,6 +147,23 @@ public final class TrainCommand implements Callable<Integer> {
             }
         }
         return Main.EXIT_OK;
+    }
+
+    /**
+     * Why a training run ended, in words for its last line: a run that did all its iterations "finished",
+     * which is not the same as running out of time, converging early or being stopped.
+     *
+     * @param timeLimit the {@code --time-limit}, or null without one
+     */
+    static String ending(StopReason reason, Duration timeLimit) {
+        return switch (reason) {
+            case BUDGET -> "finished its iterations";
+            case CONVERGED -> "converged: the line search found no step that lowers the loss";
+            case TIME -> "time limit of " + (timeLimit == null ? "the run" : ProgressPrinter.format(timeLimit))
+                    + " reached";
+            case REQUESTED -> "stopped on request";
+            case DIVERGED -> "stopped: the loss became non-finite";
+        };
     }
 
     /** Refuses a training set whose arrays cannot fit in this JVM, before it is drawn or read. */

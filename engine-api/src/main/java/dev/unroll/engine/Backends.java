@@ -109,7 +109,8 @@ public final class Backends {
             Availability a = safeProbe(p);
             if (!a.available()) {
                 String line = "Skipped backend '" + p.name() + "' (unavailable): " + a.explain();
-                LOG.log(System.Logger.Level.INFO, line);
+                // One short line (the reason; `unroll doctor` gives the fix); the error below keeps both.
+                LOG.log(System.Logger.Level.INFO, "Skipped backend '" + p.name() + "' (unavailable): " + a.reason());
                 skipped.add(line);
                 continue;
             }
