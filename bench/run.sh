@@ -19,7 +19,7 @@ RESULTS=$HERE/target/jmh-results.json
 TORCH_OUT=$HERE/target/torch-results.jsonl
 PEER=${UNROLL_TORCH_BENCH:-$HERE/peers/torch_unrolled.py}
 
-# Full run: 3 forks (forks differ by up to 35 % here, see shared/peers/README.md); warm-up and measurement
+# Full run: 3 forks (forks differ by up to 35 % on a shared 2-core VM); warm-up and measurement
 # come from each benchmark's annotations (3 × 1 s warm-up, 5 × 1 s measurement; the unrolled networks warm
 # up 5 × 2 s because C2 needs that long for their kernels). With every parameter this takes about
 # 45 minutes on 2 cores; JMH_ARGS="-f 1" takes about a third of that.

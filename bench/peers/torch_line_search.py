@@ -2,7 +2,7 @@
 """The PyTorch side of bench's line-search protocol benchmark: the reference training protocol.
 
 The NeurIPS 2019 reference code trains its networks with full-batch gradient descent and backtracking
-(SCIENCE.md §4.1), as `./unroll train --optimizer line-search --mode oneshot` does: the whole training
+(docs/science.md §4.1), as `./unroll train --optimizer line-search --mode oneshot` does: the whole training
 set as one batch, all layers at once; after an accepted step the rate grows ×4 (capped at 1e12); a step
 whose loss rises is rejected: the rate halves and the parameters move back by the new rate along the same
 gradient (no new gradient), until the loss no longer rises or the rate falls below 1e-20.

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * How one layer of an unrolled ISTA network is parametrized (SCIENCE.md §3.1, ADOPTY's {@code Lista}).
+ * How one layer of an unrolled ISTA network is parametrized (docs/science.md §3.1, ADOPTY's {@code Lista}).
  * With r = Dz − x and ST the soft-threshold:
  * <ul>
  * <li>{@link #LISTA}: z⁺ = ST(W_z z + W_x x, λθ), θ per atom;</li>

@@ -24,7 +24,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * ADOPTY's first unit test ({@code test_lista_init}, SCIENCE.md §3.1): an untrained network of every
+ * ADOPTY's first unit test ({@code test_lista_init}, docs/science.md §3.1): an untrained network of every
  * parametrization but ALISTA, initialised as ISTA, gives ISTA's cost after T iterations, for
  * reg ∈ {.1, .3, .5, 2} and T ∈ {1, 10, 50, 100} on make_coding(1000, 10 atoms, 20 dims).
  */

@@ -9,7 +9,7 @@ import dev.unroll.engine.ShapeMismatchException;
 /**
  * A Lasso problem {@code min_z ½‖x − Dz‖² + λ‖z‖₁} bound to a backend: the dictionary D (n×m, column
  * convention) uploaded once in the chosen precision, λ and the Lipschitz constant L = ‖D‖₂² computed in
- * double precision on the host. The objective is averaged over the samples of a batch (SCIENCE.md §0).
+ * double precision on the host. The objective is averaged over the samples of a batch (docs/science.md §0).
  * Closing it frees D on the backend; the backend itself stays open (it belongs to the caller).
  */
 public final class LassoProblem implements AutoCloseable {

@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * The unrolled ISTA forward pass and its reverse mode, one sample at a time, written as the formulas of
- * SCIENCE.md §3.1 and §5 read. With r = Dz − x, ū = M ⊙ ḡ (M = 1{|u| > τ}) and s = sign(u) ⊙ ū:
+ * docs/science.md §3.1 and §5 read. With r = Dz − x, ū = M ⊙ ḡ (M = 1{|u| > τ}) and s = sign(u) ⊙ ū:
  * <pre>
  * lista    u = W_z z + W_x x             Ŵ_z += ū zᵀ, Ŵ_x += ū xᵀ, θ̂ += −λ s        z̄ = W_zᵀ ū
  * coupled  u = z − W r                   Ŵ += −ū rᵀ, θ̂ += −λ s                     z̄ = ū − Dᵀ Wᵀ ū      D̂ += −(Wᵀū) zᵀ

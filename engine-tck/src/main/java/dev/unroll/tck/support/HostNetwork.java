@@ -13,7 +13,7 @@ import java.util.SplittableRandom;
 
 /**
  * The parameters of an unrolled network on the heap, in double, with an independent forward pass: the
- * TCK's oracle for {@link Backend#unrolledForward}. Layer formulas follow SCIENCE.md §3.1.
+ * TCK's oracle for {@link Backend#unrolledForward}. Layer formulas follow docs/science.md §3.1.
  */
 public final class HostNetwork {
     public final NetworkSpec spec;

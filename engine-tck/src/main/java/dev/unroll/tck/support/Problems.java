@@ -12,7 +12,7 @@ public final class Problems {
     }
 
     /**
-     * ADOPTY's {@code make_coding} (SCIENCE.md §1.1) in column convention: atoms uniform on the sphere,
+     * ADOPTY's {@code make_coding} (docs/science.md §1.1) in column convention: atoms uniform on the sphere,
      * X = D Z with Z Gaussian, each signal scaled so that ‖Dᵀx‖_∞ = 1 (λ is then a fraction of λ_max).
      * The random stream is Java's, not NumPy's: same law, other draws.
      */

@@ -4,7 +4,7 @@ import dev.unroll.engine.InvalidArgumentException;
 import dev.unroll.solvers.HostMatrix;
 
 /**
- * The data generators of the reference experiments (SCIENCE.md §1), drawing NumPy's numbers in NumPy's
+ * The data generators of the reference experiments (docs/science.md §1), drawing NumPy's numbers in NumPy's
  * order through {@link NumpyRandom}, so a seed gives the reference's data. Everything is returned in the
  * column convention (D is n×m, signals are columns) although the reference draws in rows.
  */
@@ -46,7 +46,7 @@ public final class Generators {
     }
 
     /**
-     * The "digits" problem (SCIENCE.md §1.2) on scikit-learn's 8×8 digits: the images are shuffled with
+     * The "digits" problem (docs/science.md §1.2) on scikit-learn's 8×8 digits: the images are shuffled with
      * {@code RandomState(seed)}, the first {@code atoms} (unit-normalised) are D, the training signals are
      * Gaussian combinations zD of them, and the test signals are the remaining real digits (centred and
      * scaled per image, as the reference's MNIST pipeline does). Each signal is scaled to ‖Dᵀx‖_∞ = 1. The
@@ -90,7 +90,7 @@ public final class Generators {
     }
 
     /**
-     * The oracle-ISTA problem of Fig 2 (SCIENCE.md §1.3): {@code D = randn(50, 10)} not normalised,
+     * The oracle-ISTA problem of Fig 2 (docs/science.md §1.3): {@code D = randn(50, 10)} not normalised,
      * {@code x = randn(10)} scaled so that ‖Dᵀx‖_∞ = 1, seed 92518.
      */
     public static CodingData oracleIstaProblem(long seed) {

@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * Full-batch dictionary learning min_{‖D_k‖=1} F(D, z_N(D)) (ICLR 2022, PLIPY {@code training_process} and
- * {@code line_search}, SCIENCE.md §8): every outer iteration computes the loss and a gradient estimate
+ * {@code line_search}, docs/science.md §8): every outer iteration computes the loss and a gradient estimate
  * (g¹ for AM, g² with full or truncated back-propagation for DDL), then backtracks:
  * <ol>
  * <li>p ← p₀ − ½·t·∇p (D, and the steps in DDL+step's second phase); atoms renormalised to norm 1; L recomputed;</li>

@@ -5,7 +5,7 @@ import dev.unroll.solvers.Spectral;
 
 /** The constant L that sets the unrolled steps α_i = s_i/L. */
 public enum LipschitzBound {
-    /** ‖DᵀD‖_F, an upper bound of ‖D‖₂² (PLIPY's choice, SCIENCE.md §10.3: conservative steps). */
+    /** ‖DᵀD‖_F, an upper bound of ‖D‖₂² (PLIPY's choice, docs/science.md §10.3: conservative steps). */
     FROBENIUS,
     /** ‖D‖₂² = λ_max(DᵀD), the smallest valid constant (plain ISTA's 1/L). */
     SPECTRAL;

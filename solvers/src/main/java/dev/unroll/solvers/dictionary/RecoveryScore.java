@@ -4,7 +4,7 @@ import dev.unroll.engine.ShapeMismatchException;
 import dev.unroll.solvers.HostMatrix;
 
 /**
- * How well a learned dictionary recovers a reference one (PLIPY's recovery score, SCIENCE.md §8): the mean
+ * How well a learned dictionary recovers a reference one (PLIPY's recovery score, docs/science.md §8): the mean
  * of |⟨d_ref,i, d_j⟩| over the one-to-one matching of atoms that maximises its sum (Hungarian algorithm).
  * 1 means every reference atom is found up to sign; both dictionaries are expected to have unit-norm atoms.
  */

@@ -10,12 +10,12 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Stochastic DDL (PLIPY {@code ddl_sto.py}, SCIENCE.md §8): shuffled mini-batches, one Armijo backtracking
+ * Stochastic DDL (PLIPY {@code ddl_sto.py}, docs/science.md §8): shuffled mini-batches, one Armijo backtracking
  * step per mini-batch (F_new &lt; F − c·η·‖∇‖², trial point p₀ − β·η·∇, atoms renormalised), η reset to η_max
  * in the first epoch of each phase and multiplied by γ^(mbs/batch) before every later search; the search
  * does not carry the accepted η over (PLIPY returns the η it started from). Two deliberate differences from
  * PLIPY: the unrolled solver is the one the options name (PLIPY's constructor bug always runs ISTA,
- * SCIENCE.md §10.4), and a search that runs out of steps (η &lt; 1e-20) restores the parameters.
+ * docs/science.md §10.4), and a search that runs out of steps (η &lt; 1e-20) restores the parameters.
  */
 public final class StochasticDictionaryLearning {
     private StochasticDictionaryLearning() {

@@ -6,7 +6,7 @@ import dev.unroll.solvers.data.NumpyRandom;
 
 /**
  * PLIPY's synthetic dictionary-learning problem (experiments {@code jacobian.py}, {@code gradients.py},
- * {@code optim_path.py}; SCIENCE.md §8): a Gaussian reference dictionary A (P×d, atoms normalised),
+ * {@code optim_path.py}; docs/science.md §8): a Gaussian reference dictionary A (P×d, atoms normalised),
  * Bernoulli–Gaussian codes (each entry non-zero with probability k, then standard normal), signals
  * Y = AX + σ·noise, and a starting dictionary A + (std(A)/2)·noise. PLIPY draws from NumPy's PCG64
  * ({@code default_rng(2022)}); this draws the same distributions in the same order from NumPy's legacy

@@ -22,7 +22,7 @@ import java.io.IOException;
 import java.util.Arrays;
 
 /**
- * ICLR 2022 Fig 5, image denoising (PLIPY {@code experiments/optim_images.py}, SCIENCE.md §8): the shipped
+ * ICLR 2022 Fig 5, image denoising (PLIPY {@code experiments/optim_images.py}, docs/science.md §8): the shipped
  * 128×128 camera image (PLIPY: flowers) plus N(0, 0.1²) noise clipped to [0, 1], every 10×10 patch, a
  * dictionary learned by AM, DDL and DDL+step over N unrolled FISTA iterations (λ = 0.1, atoms initialised
  * from random patches), then the image rebuilt by averaging the patches D·z: psnr1 with the unrolled

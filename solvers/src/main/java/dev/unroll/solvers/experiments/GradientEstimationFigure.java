@@ -19,9 +19,9 @@ import java.io.IOException;
 import java.util.Arrays;
 
 /**
- * ICLR 2022 Fig 3 (PLIPY {@code experiments/gradients.py}, SCIENCE.md §8): the quality of the dictionary
+ * ICLR 2022 Fig 3 (PLIPY {@code experiments/gradients.py}, docs/science.md §8): the quality of the dictionary
  * gradient estimated through N unrolled FISTA iterations, 1 − cos(g, g*) and ‖g − g*‖_F, for AM (depth 0),
- * BP20, BP50 and "full" back-propagation, which PLIPY caps at 100 iterations (SCIENCE.md §10.5, kept here);
+ * BP20, BP50 and "full" back-propagation, which PLIPY caps at 100 iterations (docs/science.md §10.5, kept here);
  * g* = (Dz* − Y)z*ᵀ with z* from 10⁴ FISTA iterations, step 1/‖D‖₂², gradients on PLIPY's scale (sum over
  * samples). Two problems: PLIPY's Gaussian dictionary (1000 signals, 50 atoms, P = 30) and noisy patches
  * (σ = 0.1) of the shipped 128×128 camera image (PLIPY: flowers), 1000 patches of 10×10, D = the first 128

@@ -17,8 +17,8 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * ICLR 2022 Fig 1–2 (PLIPY {@code experiments/jacobian.py}, SCIENCE.md §8): ‖J_N − J*‖_F (averaged over the
- * dictionary rows) against the number N of unrolled ISTA iterations for full back-propagation and for
+ * ICLR 2022 Fig 1–2 (PLIPY {@code experiments/jacobian.py}, docs/science.md §8): ‖J_N − J*‖_F (averaged over
+ * the dictionary rows) against the number N of unrolled ISTA iterations for full back-propagation and for
  * truncated depths K = 200, 50, 20, with the support distance |supp z_N Δ supp z*|, on PLIPY's synthetic
  * problem (P = 30, 50 atoms, λ = 0.1, perturbed dictionary, step 1/L). The full curve may grow before the
  * support is identified and then decays linearly; the truncated ones do not blow up but plateau.

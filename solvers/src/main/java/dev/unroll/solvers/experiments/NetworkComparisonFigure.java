@@ -216,7 +216,7 @@ final class NetworkComparisonFigure implements Experiment {
         ctx.write(file + ".png", plot);
     }
 
-    /** SCIENCE.md §12's orderings, checked at every trained depth T ≥ 5. */
+    /** docs/science.md §12's orderings, checked at every trained depth T ≥ 5. */
     private String orderings(Map<String, double[]> curves, int[] depths) {
         StringBuilder sb = new StringBuilder();
         String expected = lambda >= 0.5 ? "SLISTA < LISTA < ISTA" : "LISTA < SLISTA < ISTA";

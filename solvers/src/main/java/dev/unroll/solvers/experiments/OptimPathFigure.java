@@ -13,7 +13,7 @@ import dev.unroll.solvers.report.TextTable;
 import java.io.IOException;
 
 /**
- * ICLR 2022 Fig 4 (PLIPY {@code experiments/optim_path.py}, SCIENCE.md §8): dictionary learning with AM,
+ * ICLR 2022 Fig 4 (PLIPY {@code experiments/optim_path.py}, docs/science.md §8): dictionary learning with AM,
  * DDL and DDL+step over N unrolled FISTA iterations (PLIPY's line search, Frobenius L), averaged over random
  * dictionaries: F_N − F* (final unrolled loss, sum over samples; F* = the smallest final loss reached on
  * that dictionary − 1e-3) and the recovery score of the learned dictionary against the one that generated the data.

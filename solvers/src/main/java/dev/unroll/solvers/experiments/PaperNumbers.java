@@ -1,7 +1,7 @@
 package dev.unroll.solvers.experiments;
 
 /**
- * The NeurIPS 2019 paper's numbers as SCIENCE.md §6.2 gives them (read from the vector figures: about ±2 %
+ * The NeurIPS 2019 paper's numbers as docs/science.md §6.2 gives them (read from the vector figures: about ±2 %
  * on linear axes and ±3 % of a decade on log axes), printed beside ours.
  */
 final class PaperNumbers {

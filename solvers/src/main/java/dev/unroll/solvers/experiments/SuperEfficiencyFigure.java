@@ -13,7 +13,7 @@ import dev.unroll.solvers.report.TextTable;
 import java.io.IOException;
 
 /**
- * ICML 2020 (Ablin, Peyré, Moreau) Fig 2 (DIFFOPT {@code benchmarks/gradient_estimation.py}, SCIENCE.md §7):
+ * ICML 2020 (Ablin, Peyré, Moreau) Fig 2 (DIFFOPT {@code benchmarks/gradient_estimation.py}, docs/science.md §7):
  * |g^i_t − g*| for the analytic, automatic and implicit estimates against the gradient-descent iteration t,
  * beside |z_t − z*|, on ridge (seed 29, max 700) and ℓ2-regularised logistic regression (seed 9, max 2000),
  * D 50×100, one sample, reg = 1/50, z* after 20·max iterations, g* = g¹(z*). The data come from NumPy's

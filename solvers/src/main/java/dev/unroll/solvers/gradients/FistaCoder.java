@@ -144,7 +144,7 @@ final class FistaCoder implements UnrolledCoder {
             be.gemm(Transpose.YES, Transpose.NO, -a, d, rv, 1, uv);
             Matrix xi = xAt(i);
             be.softThreshold(uv, lambda * a, xi, null);
-            // y_i = (1 + β_i) x_i − β_i x_{i−1}; fresh arrays, never aliased (SCIENCE.md §10.1)
+            // y_i = (1 + β_i) x_i − β_i x_{i−1}; fresh arrays, never aliased (docs/science.md §10.1)
             be.copy(xi, yv);
             if (beta[i] != 0) {
                 be.scale(1 + beta[i], yv);

@@ -5,7 +5,7 @@ import dev.unroll.engine.ShapeMismatchException;
 import dev.unroll.solvers.HostMatrix;
 
 /**
- * g³ for dictionary learning (ICML 2020's implicit estimate applied to h(D) = F(D, z*(D)), SCIENCE.md §7–8),
+ * g³ for dictionary learning (ICML 2020's implicit estimate applied to h(D) = F(D, z*(D)), docs/science.md §7–8),
  * restricted to the support S of each code, where the Lasso is smooth: with r = Dz − x and
  * v_S = (D_SᵀD_S)⁻¹(D_Sᵀr + λ sign(z_S)) (the Newton step on the support, 0 elsewhere),
  * g³ = (1/B) Σ_b [r zᵀ − (Dv) zᵀ − r vᵀ]. At z = z* it is ∇h(D). Host, double precision; one small

@@ -1,7 +1,7 @@
 package dev.unroll.solvers.gradients;
 
 /**
- * A min–min problem ℓ(x) = min_z G(z, x) with G smooth and strongly convex in z (ICML 2020, SCIENCE.md §7),
+ * A min–min problem ℓ(x) = min_z G(z, x) with G smooth and strongly convex in z (ICML 2020, docs/science.md §7),
  * on the host in double precision: its value, first derivatives and the Hessian products that the three
  * gradient estimators and gradient descent's reverse mode need. Vectors are plain arrays; z has
  * {@link #zDim()} entries, x has {@link #xDim()}.

@@ -6,7 +6,8 @@ public enum UnrolledAlgorithm {
     ISTA,
     /**
      * FISTA with PLIPY's output: the prox step at the extrapolated point y, then
-     * y ← x + ((t − 1)/t⁺)(x − x_prev); the code returned is the last extrapolated point y_N (SCIENCE.md §10.2).
+     * y ← x + ((t − 1)/t⁺)(x − x_prev); the code returned is the last extrapolated point y_N
+     * (docs/science.md §10.2).
      */
     FISTA
 }

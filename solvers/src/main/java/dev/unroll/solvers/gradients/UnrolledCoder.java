@@ -8,7 +8,7 @@ import dev.unroll.engine.Matrix;
 /**
  * N unrolled iterations of ISTA or FISTA from z = 0 on a batch of signals, with per-iteration steps α_i,
  * and their reverse mode with respect to the dictionary D and the steps, optionally truncated to the last
- * K iterations (SCIENCE.md §5, "Truncated back-propagation"). The dictionary is an argument of every pass,
+ * K iterations (docs/science.md §5, "Truncated back-propagation"). The dictionary is an argument of every pass,
  * so one coder serves a dictionary that changes between passes (dictionary learning). Work space is
  * allocated once for batches of up to {@link #capacity()} signals; close the coder to free it.
  *

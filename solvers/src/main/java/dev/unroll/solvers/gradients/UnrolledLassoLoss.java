@@ -7,7 +7,7 @@ import dev.unroll.engine.Matrix;
 
 /**
  * The dictionary-learning loss of an unrolled encoder, F(D, z_N(D)) = (1/B) Σ_b [½‖x_b − D z_N,b‖² + λ‖z_N,b‖₁]
- * (the project's mean over samples), and its gradient estimates with respect to D (ICLR 2022, SCIENCE.md §8):
+ * (the project's mean over samples), and its gradient estimates with respect to D (ICLR 2022, docs/science.md §8):
  * depth 0 gives g¹ = ∇₁F(D, z_N) (alternating minimisation: the codes count as constants), depth K gives
  * g² truncated to the last K iterations, depth N full back-propagation. The gradient with respect to the
  * per-iteration steps α_i comes with it (DDL+step). Close it to free its work space.

@@ -4,7 +4,7 @@ import dev.unroll.engine.InvalidArgumentException;
 
 /**
  * The three estimates of ∇ℓ(x) for ℓ(x) = min_z G(z, x) at the t-th gradient-descent iterate (ICML 2020,
- * SCIENCE.md §7):
+ * docs/science.md §7):
  * <ul>
  * <li>g¹_t = ∇_x G(z_t, x), the analytic estimate (z_t held fixed);</li>
  * <li>g²_t = ∇_x G(z_t, x) + J_tᵀ ∇_z G(z_t, x), the derivative of x ↦ G(z_t(x), x), by reverse mode

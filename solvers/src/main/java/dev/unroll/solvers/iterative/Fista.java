@@ -7,7 +7,7 @@ import dev.unroll.solvers.LassoProblem;
 /**
  * FISTA (Beck &amp; Teboulle) on a batch, as ADOPTY's {@code fista.py}: the prox step at the extrapolated
  * point y, {@code t_{k+1} = (1 + √(1 + 4t_k²))/2}, {@code y = z_{k+1} + (t_k − 1)/t_{k+1}·(z_{k+1} − z_k)},
- * returning the prox point z. Unlike the reference it never aliases y and z (SCIENCE.md §10.1).
+ * returning the prox point z. Unlike the reference it never aliases y and z (docs/science.md §10.1).
  *
  * <p>Each signal stops on its own ({@link Stopping}): the duality gap is tested at y, where the gradient is
  * taken anyway, and a signal that passes keeps the prox point z_{k+1} = T(y_k), for which F(z_{k+1}) ≤ F(y_k)

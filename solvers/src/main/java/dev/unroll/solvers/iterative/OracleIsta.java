@@ -6,7 +6,7 @@ import dev.unroll.solvers.LassoProblem;
 import dev.unroll.solvers.Spectral;
 
 /**
- * Oracle ISTA (OISTA, SCIENCE.md §2 and Prop 3.1 of the NeurIPS 2019 paper) for one signal: at each
+ * Oracle ISTA (OISTA, docs/science.md §2 and Prop 3.1 of the NeurIPS 2019 paper) for one signal: at each
  * iteration it takes the step 1/L_S of the current support S (L_S = λ_max(D_SᵀD_S), from an oracle: its
  * cost is not the point), keeps the result only when its support stays inside S, and otherwise redoes the
  * step with 1/L. With S = ∅ it uses 1/L. The gradient steps run on the backend; the support test and L_S

@@ -4,7 +4,7 @@ import dev.unroll.engine.Matrix;
 import dev.unroll.solvers.LassoProblem;
 
 /**
- * The reference optimum F* the figures measure against (SCIENCE.md §2): ISTA from 0 until the objective
+ * The reference optimum F* the figures measure against (docs/science.md §2): ISTA from 0 until the objective
  * (mean over the batch) decreases by less than 1e-13 in one iteration, or an iteration budget. The problem
  * should be F64: in F32 the objective cannot resolve 1e-13.
  */

@@ -6,7 +6,7 @@ import dev.unroll.solvers.gradients.Cholesky;
 
 /**
  * The Jacobian J*_l = ∂z* / ∂D_l of the Lasso solution with respect to each row l of D, on the support
- * S = supp(z*) (PLIPY {@code jacobian.py:true_jac}, SCIENCE.md §5):
+ * S = supp(z*) (PLIPY {@code jacobian.py:true_jac}, docs/science.md §5):
  * J*_{S,:} = −(D_SᵀD_S)⁻¹ (D_l z*ᵀ + (D_l·z* − y_l) I)_{S,:}, zero outside S. Host, double precision.
  * All n rows are returned side by side as one m × (n·m) matrix, block l in columns l·m … l·m + m − 1.
  */

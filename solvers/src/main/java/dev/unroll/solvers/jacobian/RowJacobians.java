@@ -11,7 +11,7 @@ import dev.unroll.solvers.Uploads;
 
 /**
  * Forward-mode Jacobians of unrolled ISTA with respect to every row of the dictionary at once, on the
- * backend in F64 (PLIPY {@code jacobian.py:compute_nth_jac}, SCIENCE.md §5): for row l,
+ * backend in F64 (PLIPY {@code jacobian.py:compute_nth_jac}, docs/science.md §5): for row l,
  * <pre>
  *   J_t = diag(1_{S_t}) [ J_{t−1} − (1/L)(D_l z_{t−1}ᵀ + (D_l·z_{t−1} − y_l) I + DᵀD J_{t−1}) ],
  * </pre>

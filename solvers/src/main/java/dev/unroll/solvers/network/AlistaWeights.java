@@ -8,7 +8,7 @@ import dev.unroll.solvers.HostMatrix;
 import dev.unroll.solvers.Uploads;
 
 /**
- * ALISTA's analytic weights W̃ (Liu et al. 2019), by ADOPTY's {@code get_alista_weights} (SCIENCE.md §3.1):
+ * ALISTA's analytic weights W̃ (Liu et al. 2019), by ADOPTY's {@code get_alista_weights} (docs/science.md §3.1):
  * minimise ‖offdiag(W̃ᵀD − I)‖_F² subject to diag(W̃ᵀD) = 1 by projected gradient descent from W̃ = D, step
  * 1e-2, stopping when the relative decrease falls below 1e-12 or after 10 000 iterations. The two GEMMs of
  * each iteration run on the backend in F64; the projection, which needs only the column dot products, on

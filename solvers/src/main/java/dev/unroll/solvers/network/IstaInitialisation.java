@@ -4,7 +4,7 @@ import dev.unroll.engine.ParamKind;
 import dev.unroll.solvers.HostMatrix;
 
 /**
- * The parameter values that make a layer compute one ISTA iteration (ADOPTY's initialisation, SCIENCE.md
+ * The parameter values that make a layer compute one ISTA iteration (ADOPTY's initialisation, docs/science.md
  * §3.1): W_z = I − DᵀD/L, W_x = Dᵀ/L, W = Dᵀ/L, θ = 1/L, α = 1/L.
  */
 final class IstaInitialisation {

@@ -16,7 +16,7 @@ import java.util.List;
 
 /**
  * An unrolled ISTA network for a Lasso problem: T untied layers of one parametrization (LISTA, LISTA-CP,
- * ALISTA, SLISTA, first-step; SCIENCE.md §3.1), its parameters on the problem's backend. A new network is
+ * ALISTA, SLISTA, first-step; docs/science.md §3.1), its parameters on the problem's backend. A new network is
  * initialised so that every type but ALISTA computes exactly T iterations of ISTA. Closing it frees the
  * parameters (and ALISTA's W̃), not the problem.
  */
@@ -86,7 +86,7 @@ public final class UnrolledNetwork implements AutoCloseable {
         }
     }
 
-    /** Sets every layer to its ISTA-equivalent value (SCIENCE.md §3.1's "init" column). */
+    /** Sets every layer to its ISTA-equivalent value (docs/science.md §3.1's "init" column). */
     public void initialiseAsIsta() {
         for (int t = 0; t < spec.layers(); t++) {
             for (ParamKind kind : spec.parametrization().layout(t)) {

@@ -19,7 +19,7 @@ import java.util.List;
 
 /**
  * Trains an unrolled network on the SPI alone, so it trains the same way on every backend: forward with a
- * tape, the loss and its gradient, reverse mode, then either ADOPTY's full-batch line search (SCIENCE.md
+ * tape, the loss and its gradient, reverse mode, then either ADOPTY's full-batch line search (docs/science.md
  * §4.1) or mini-batch Adam, stage by stage as the mode says. It always leaves the network at the best
  * parameters it accepted, and those always give a finite loss: a step to a non-finite loss is rejected (the
  * line search backs off from the accepted point; Adam stops with {@link StopReason#DIVERGED} and keeps its

@@ -5,7 +5,7 @@ import dev.unroll.engine.Parametrization;
 import java.util.Locale;
 
 /**
- * Which layers are trained when (ADOPTY's {@code per_layer}, SCIENCE.md §4.1).
+ * Which layers are trained when (ADOPTY's {@code per_layer}, docs/science.md §4.1).
  */
 public enum TrainingMode {
     /** The whole network at once. */

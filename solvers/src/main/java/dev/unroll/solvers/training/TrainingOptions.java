@@ -110,7 +110,7 @@ public record TrainingOptions(TrainingMode mode, TrainingObjective objective, Op
 
     /** The update rule. */
     public enum OptimizerKind {
-        /** Full-batch gradient descent with the backtracking learning rate of SCIENCE.md §4.1. */
+        /** Full-batch gradient descent with the backtracking learning rate of docs/science.md §4.1. */
         LINE_SEARCH,
         /** Adam on mini-batches (PyTorch's form), the best parameters by full training loss kept. */
         ADAM

@@ -18,7 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * ADOPTY's {@code test_lista_init} (SCIENCE.md §3.1, §12) on the backend under test: an untrained T-layer
+ * ADOPTY's {@code test_lista_init} (docs/science.md §3.1, §12) on the backend under test: an untrained T-layer
  * network of every parametrization but ALISTA scores exactly ISTA's cost after T iterations, on
  * {@code make_coding(1000, 10, 20, random_state=42)}.
  */
