@@ -9,8 +9,8 @@
 #   src/main/resources/dev/unroll/kernels/manifest.properties    the entry points, the SHA-256 of the sources
 #                                                                and of each image, the nvcc version
 #
-# The names match what ../shared/gpu/prepare-gpu-bundle.sh writes, so -Dunroll.cuda.kernels=DIR can point the
-# backend at a freshly built set. Usage: kernels/build-kernels.sh [OUT_DIR]   (default: the resources folder)
+# engine-cuda/gpu/make-bundle.sh calls it with the bundle's kernels/ folder, and -Dunroll.cuda.kernels=DIR points
+# the backend at such a freshly built set. Usage: kernels/build-kernels.sh [OUT_DIR]   (default: the resources folder)
 # Env: NVCC (default nvcc), PTXAS (default ptxas). The Maven build never runs this; kernels/check-kernels.sh
 # verifies that the committed images match the sources.
 set -euo pipefail

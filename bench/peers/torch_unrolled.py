@@ -24,6 +24,7 @@ import torch.nn.functional as F
 from torch_common import header, set_threads, soft_threshold
 
 ap = argparse.ArgumentParser()
+ap.add_argument('--device', default='cpu', help='cpu, or cuda for the GPU check (engine-cuda/README.md)')
 ap.add_argument('--dtype', default='float32', choices=['float32', 'float64'])
 ap.add_argument('--threads', type=int, default=0, help='intra-op threads (0: one per CPU)')
 ap.add_argument('--layers', type=int, default=20)
@@ -38,18 +39,21 @@ ap.add_argument('--reps', type=int, default=7)
 args = ap.parse_args()
 threads = set_threads(args.threads)
 dtype = getattr(torch, args.dtype)
+device = torch.device(args.device)
+# CUDA runs asynchronously: a timed call is only over once the device has finished it.
+sync = torch.cuda.synchronize if device.type == 'cuda' else (lambda: None)
 n, m, T, lam = args.dims, args.atoms, args.layers, args.lam
 rng = np.random.default_rng(0)
 d_np = rng.standard_normal((n, m))
 d_np /= np.linalg.norm(d_np, axis=0, keepdims=True)
 lip = float(np.linalg.norm(d_np, 2) ** 2)
-D = torch.tensor(d_np, dtype=dtype)
+D = torch.tensor(d_np, dtype=dtype, device=device)
 
 
 def signals(batch):
     """B×n signals (one per row, as torch.nn layers take them), max_j |d_jᵀx| = 1 each."""
     xs = rng.standard_normal((batch, n))
-    return torch.tensor(xs / np.abs(xs @ d_np).max(axis=1, keepdims=True), dtype=dtype)
+    return torch.tensor(xs / np.abs(xs @ d_np).max(axis=1, keepdims=True), dtype=dtype, device=device)
 
 
 class Lista(torch.nn.Module):
@@ -57,10 +61,11 @@ class Lista(torch.nn.Module):
 
     def __init__(self):
         super().__init__()
-        ista_wz = torch.eye(m, dtype=dtype) - D.T @ D / lip
+        ista_wz = torch.eye(m, dtype=dtype, device=device) - D.T @ D / lip
         self.wz = torch.nn.ParameterList([torch.nn.Parameter(ista_wz.clone()) for _ in range(T)])
         self.wx = torch.nn.ParameterList([torch.nn.Parameter(D.T.clone() / lip) for _ in range(T)])
-        self.th = torch.nn.ParameterList([torch.nn.Parameter(torch.tensor(lam / lip, dtype=dtype)) for _ in range(T)])
+        self.th = torch.nn.ParameterList([torch.nn.Parameter(torch.tensor(lam / lip, dtype=dtype, device=device))
+                                          for _ in range(T)])
 
     def forward(self, x):
         z = soft_threshold(F.linear(x, self.wx[0]), self.th[0])
@@ -78,7 +83,8 @@ class Step(torch.nn.Module):
 
     def __init__(self):
         super().__init__()
-        self.alpha = torch.nn.ParameterList([torch.nn.Parameter(torch.tensor(1 / lip, dtype=dtype)) for _ in range(T)])
+        self.alpha = torch.nn.ParameterList([torch.nn.Parameter(torch.tensor(1 / lip, dtype=dtype, device=device))
+                                             for _ in range(T)])
 
     def forward(self, x):
         z = soft_threshold(self.alpha[0] * (x @ D), lam * self.alpha[0])
@@ -99,11 +105,13 @@ def time_per_call(fn):
     """Median seconds per call over `reps` repetitions of k calls, k doubled until one lasts min_time."""
     for _ in range(3):
         fn()
+    sync()
     k = 1
     while True:
         t0 = time.perf_counter()
         for _ in range(k):
             fn()
+        sync()
         if time.perf_counter() - t0 >= args.min_time:
             break
         k *= 2
@@ -112,11 +120,12 @@ def time_per_call(fn):
         t0 = time.perf_counter()
         for _ in range(k):
             fn()
+        sync()
         times.append((time.perf_counter() - t0) / k)
     return times
 
 
-header(args.dtype, threads, layers=T, atoms=m, dims=n)
+header(args.dtype, threads, layers=T, atoms=m, dims=n, device=args.device)
 for name in args.variants.split(','):
     cls = {'lista': Lista, 'step': Step}[name]
     for batch in [int(b) for b in args.batches.split(',')]:
