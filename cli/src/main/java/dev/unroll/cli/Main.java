@@ -201,7 +201,7 @@ public final class Main {
 
     /** The root command: holds the streams the subcommands print to. */
     @Command(name = "unroll", subcommands = {InfoCommand.class, DoctorCommand.class, TrainCommand.class,
-            EvalCommand.class, EncodeCommand.class, ReproduceCommand.class, DemoCommand.class, HelpCommand.class},
+            EvalCommand.class, EncodeCommand.class, ExportCommand.class, ImportCommand.class, ReproduceCommand.class, DemoCommand.class, HelpCommand.class},
             description = "Algorithm unrolling for inverse problems.")
     public static final class Root implements Runnable {
         final PrintStream out;

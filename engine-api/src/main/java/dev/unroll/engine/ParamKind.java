@@ -2,7 +2,9 @@ package dev.unroll.engine;
 
 /**
  * One learned parameter of a layer, with its shape in terms of the signal dimension n and the number of
- * atoms m. Names follow ADOPTY's so model files read the same in Python.
+ * atoms m. The names are ADOPTY's parameter names, but the shapes are the column convention's: ADOPTY's state
+ * dict keys them {@code layer{t}-{name}} and stores every matrix transposed (the solvers' {@code
+ * interop.AdoptyStateDict} maps one to the other).
  */
 public enum ParamKind {
     /** W_z (m×m) of LISTA. */

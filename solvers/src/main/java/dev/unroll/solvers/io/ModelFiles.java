@@ -22,9 +22,10 @@ import java.util.Map;
 
 /**
  * Trained networks as safetensors files that Python reads with {@code safetensors.numpy.load_file}: one
- * tensor per parameter, named {@code layers.T.NAME} with ADOPTY's names ({@code Wz}, {@code Wx},
+ * tensor per parameter, named {@code layers.T.NAME} after ADOPTY's parameter names ({@code Wz}, {@code Wx},
  * {@code W_coupled}, {@code threshold}, {@code step_size}) in the network's precision and the column
- * convention's shapes (W_coupled is m×n), plus {@code dictionary} (n×m, F64, exact) and, for ALISTA,
+ * convention's shapes (W_coupled is m×n) — not ADOPTY's keys ({@code layer{t}-NAME}) nor its transposed
+ * row-convention shapes, which {@link dev.unroll.solvers.interop.AdoptyStateDict} writes — plus {@code dictionary} (n×m, F64, exact) and, for ALISTA,
  * {@code analytic_weights} (n×m, the network's precision). The metadata says what the file is
  * ({@code format = unroll-model}, {@code format_version}), the parametrization, layers, n, m, λ, dtype
  * and the SHA-256 of D. A file is validated whole before anything is uploaded to a backend, so a file
