@@ -167,6 +167,9 @@ public final class Main {
                                        on the Lasso objective and save it (safetensors)
                   eval                 a model's test loss per layer against ISTA and FISTA (table, CSV, PNG)
                   encode               codes of the signals in a .npy, by a model or by ISTA/FISTA
+                  export               a model as a PyTorch state dict in ADOPTY's layout (--pytorch)
+                                       and/or an ONNX graph (--onnx)
+                  import               a PyTorch state dict of ADOPTY's Lista as a model file
                   reproduce NAME...    the papers' experiments (reproduce --list)
                   test [mvn args...]   build and run all tests (launcher only)
                   build                build the project, tests skipped (launcher only)
