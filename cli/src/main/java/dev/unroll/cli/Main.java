@@ -139,6 +139,7 @@ public final class Main {
                                        on the Lasso objective and save it (safetensors)
                   eval                 a model's test loss per layer against ISTA and FISTA (table, CSV, PNG)
                   encode               codes of the signals in a .npy, by a model or by ISTA/FISTA
+                  serve                an HTTP encoder for a model: POST /encode, GET /health, GET /metrics
                   reproduce NAME...    the papers' experiments (reproduce --list)
                   test [mvn args...]   build and run all tests (launcher only)
                   build                build the project, tests skipped (launcher only)
@@ -160,7 +161,7 @@ public final class Main {
 
     /** The root command: holds the streams the subcommands print to. */
     @Command(name = "unroll", subcommands = {InfoCommand.class, DoctorCommand.class, TrainCommand.class,
-            EvalCommand.class, EncodeCommand.class, ReproduceCommand.class, DemoCommand.class, HelpCommand.class},
+            EvalCommand.class, EncodeCommand.class, ServeCommand.class, ReproduceCommand.class, DemoCommand.class, HelpCommand.class},
             description = "Algorithm unrolling for inverse problems.")
     public static final class Root implements Runnable {
         final PrintStream out;

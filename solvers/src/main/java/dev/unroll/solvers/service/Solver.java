@@ -111,6 +111,11 @@ public final class Solver implements AutoCloseable {
         return new Solver(new IterativeEncoder(problem, stopping, true), problem, batching);
     }
 
+    /** The precision the solver computes in. */
+    public DType dtype() {
+        return dtype;
+    }
+
     /** The signal dimension n. */
     public int signalDim() {
         return n;
