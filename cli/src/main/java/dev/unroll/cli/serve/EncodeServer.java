@@ -41,7 +41,7 @@ public final class EncodeServer implements AutoCloseable {
         facts.put("n", solver.signalDim());
         facts.put("m", solver.atoms());
         Routes routes = new Routes(new EncodeEndpoint(solver, settings.maxBodyBytes(), settings.requestTimeout()),
-                Map.copyOf(facts), registry, meters, () -> draining);
+                java.util.Collections.unmodifiableMap(facts), registry, meters, () -> draining);
         try {
             // Backlog: what the kernel queues before accept; admission control bounds the work after it.
             this.http = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 1024);
