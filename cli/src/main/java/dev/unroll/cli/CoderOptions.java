@@ -56,14 +56,16 @@ public final class CoderOptions {
      * @param dtype       its precision
      * @param batching    the batching it was made with
      * @param description what it runs, in a few words (for logs and health checks)
-     * @param owner       what the solver runs on, closed after it
+     * @param release     closes what the solver runs on, after the solver
      */
-    record Coder(Solver solver, DType dtype, Batching batching, String description, AutoCloseable owner)
+    record Coder(Solver solver, DType dtype, Batching batching, String description, Runnable release)
             implements AutoCloseable {
         @Override
-        public void close() throws Exception {
-            try (AutoCloseable o = owner) {
+        public void close() {
+            try {
                 solver.close();
+            } finally {
+                release.run();
             }
         }
     }
@@ -112,7 +114,7 @@ public final class CoderOptions {
                 Solver s = safeguard ? Solver.safeguarded(m.network(), batching) : Solver.of(m.network(), batching);
                 String what = model.getFileName() + " (" + m.network().parametrization().id() + ", "
                         + m.network().layers() + " layers" + (safeguard ? ", safeguarded" : "") + ")";
-                return new Coder(s, m.problem().dtype(), batching, what, m);
+                return new Coder(s, m.problem().dtype(), batching, what, m::close);
             } catch (RuntimeException e) {
                 m.close();
                 throw e;
@@ -126,7 +128,7 @@ public final class CoderOptions {
             Stopping stopping = new Stopping(maxIterations, tolerance);
             Solver s = solver.equals("ista") ? Solver.ista(p, stopping, batching) : Solver.fista(p, stopping, batching);
             return new Coder(s, engine.dtype(), batching, solver + " on " + dictionary.getFileName() + " (λ = " + lambda
-                    + ")", p);
+                    + ")", p::close);
         } catch (RuntimeException e) {
             p.close();
             throw e;
