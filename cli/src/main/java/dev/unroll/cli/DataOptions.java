@@ -139,12 +139,7 @@ public final class DataOptions {
      * (column convention) or (m, n) (rows are atoms, ADOPTY's), returned as n×m.
      */
     static HostMatrix dictionary(Path file, int n) throws IOException {
-        NpyArray a = Npy.read(requireFile(file, "--dictionary", NPY));
-        if (a.rank() != 2) {
-            throw new UsageException("--dictionary " + file + " has shape " + java.util.Arrays.toString(a.shape())
-                    + "; expected a 2-D array (n, m) or (m, n) with n = " + n);
-        }
-        HostMatrix d = new HostMatrix(a.rows(), a.cols(), a.toColumnMajor());
+        HostMatrix d = readDictionary(file, "(n, m) or (m, n) with n = " + n);
         if (d.rows() == n) {
             return d;
         }
@@ -153,6 +148,23 @@ public final class DataOptions {
         }
         throw new UsageException("--dictionary " + file + " is " + d.rows() + "×" + d.cols()
                 + " but the signals have dimension n = " + n + "; one side of D must be n");
+    }
+
+    /**
+     * The dictionary in {@code file} as it is stored, for when no signals tell its orientation: a 2-D
+     * {@code .npy} of shape (n, m), one atom per column.
+     */
+    static HostMatrix dictionary(Path file) throws IOException {
+        return readDictionary(file, "(n, m): one atom per column");
+    }
+
+    private static HostMatrix readDictionary(Path file, String expected) throws IOException {
+        NpyArray a = Npy.read(requireFile(file, "--dictionary", NPY));
+        if (a.rank() != 2) {
+            throw new UsageException("--dictionary " + file + " has shape " + java.util.Arrays.toString(a.shape())
+                    + "; expected a 2-D array " + expected);
+        }
+        return new HostMatrix(a.rows(), a.cols(), a.toColumnMajor());
     }
 
     /** {@code file}, when it is a regular file; else a usage error saying that {@code expected} was wanted. */

@@ -3,12 +3,9 @@ package dev.unroll.cli;
 import dev.unroll.engine.Backend;
 import dev.unroll.engine.DType;
 import dev.unroll.solvers.HostMatrix;
-import dev.unroll.solvers.LassoProblem;
 import dev.unroll.solvers.io.AtomicFiles;
 import dev.unroll.solvers.io.CodeWriter;
-import dev.unroll.solvers.io.ModelFiles;
 import dev.unroll.solvers.io.SignalReader;
-import dev.unroll.solvers.iterative.Stopping;
 import dev.unroll.solvers.service.Batching;
 import dev.unroll.solvers.service.SignalReport;
 import dev.unroll.solvers.service.Solver;
@@ -34,21 +31,8 @@ public final class EncodeCommand implements Callable<Integer> {
     @Mixin
     EngineOptions engine;
 
-    @Option(names = {"-m", "--model"}, paramLabel = "FILE", description = "a model file from train")
-    Path model;
-    @Option(names = "--solver", paramLabel = "ista|fista", description = "solve with ISTA or FISTA instead of a model")
-    String solver;
-    @Option(names = "--dictionary", paramLabel = "FILE.npy", description = "D for --solver: (n, m) or (m, n)")
-    Path dictionary;
-    @Option(names = {"-l", "--lambda"}, paramLabel = "λ", description = "λ for --solver")
-    Double lambda;
-    @Option(names = "--tolerance", paramLabel = "TOL", defaultValue = "1e-10",
-            description = "--solver stops each signal when its duality gap (a bound on F − F*) is at most TOL·½‖x‖² "
-                    + "(default: ${DEFAULT-VALUE}; F32 resolves about 1e-6)")
-    double tolerance;
-    @Option(names = "--max-iterations", paramLabel = "N", defaultValue = "1000",
-            description = "--solver's iteration cap, ≥ 1 (default: ${DEFAULT-VALUE})")
-    int maxIterations;
+    @Mixin
+    CoderOptions coder;
     @Option(names = {"-i", "--in"}, paramLabel = "X.npy", required = true, description = "signals, shape (N, n)")
     Path in;
     @Option(names = {"-o", "--out"}, paramLabel = "Z.npy", required = true, description = "codes to write, shape (N, m)")
@@ -56,9 +40,6 @@ public final class EncodeCommand implements Callable<Integer> {
     @Option(names = "--batch", paramLabel = "B", defaultValue = "4096",
             description = "signals per backend batch; at most the file's and 65536 (default: ${DEFAULT-VALUE})")
     int batch;
-    @Option(names = "--safeguard", description = "with --model: after every layer each signal keeps the better of the "
-            + "layer and one ISTA step from the same point; prints how often the ISTA step was taken")
-    boolean safeguard;
 
     /** Creates the command. */
     public EncodeCommand() {
@@ -67,56 +48,22 @@ public final class EncodeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream print = root.out;
-        if ((model == null) == (solver == null)) {
-            throw new UsageException("give either --model FILE or --solver ista|fista (with --dictionary and --lambda)");
-        }
-        if (safeguard && model == null) {
-            throw new UsageException("--safeguard guards a trained network: give it with --model FILE");
-        }
         if (batch < 1) {
             throw new UsageException("--batch must be ≥ 1, but is " + batch);
         }
-        if (solver != null && (maxIterations < 1 || !(tolerance >= 0) || Double.isInfinite(tolerance))) {
-            throw new UsageException("--solver needs --max-iterations ≥ 1 and a finite --tolerance ≥ 0, but they are "
-                    + maxIterations + " and " + tolerance);
-        }
+        coder.validate();
         engine.validate();
         DataOptions.requireFile(in, "--in", DataOptions.NPY);
-        if (model != null) {
-            DataOptions.requireFile(model, "--model", DataOptions.MODEL);
-        }
-        Outputs.checkFile("-o", out, Outputs.input("--in", in), Outputs.input("--model", model),
-                Outputs.input("--dictionary", dictionary));
+        Outputs.checkFile("-o", out, Outputs.input("--in", in), Outputs.input("--model", coder.model),
+                Outputs.input("--dictionary", coder.dictionary));
         long started = System.nanoTime();
         // Ctrl-C halts the JVM without running the writer's cleanup: the hook removes the half-written codes.
         Thread hook = new Thread(() -> AtomicFiles.removeTemporaries(out));
         Runtime.getRuntime().addShutdownHook(hook);
-        try (Backend be = engine.open(); SignalReader reader = SignalReader.open(in)) {
-            if (model != null) {
-                try (ModelFiles.LoadedModel m = ModelFiles.load(model, be)) {
-                    engine.requirePrecisionOf(model, m.problem().dtype());
-                    int b = checkMemory(be, reader, m.problem().dtype(), m.network().layers(), m.problem().atoms());
-                    try (Solver s = safeguard ? Solver.safeguarded(m.network(), batching(b))
-                            : Solver.of(m.network(), batching(b))) {
-                        run(reader, s, m.problem().dtype(), b, print);
-                    }
-                }
-            } else {
-                if (dictionary == null || lambda == null) {
-                    throw new UsageException("--solver needs --dictionary D.npy and --lambda λ");
-                }
-                HostMatrix d = DataOptions.dictionary(dictionary, reader.dimension());
-                // ISTA and FISTA keep a few code-sized iterates where a network keeps one per layer.
-                int b = checkMemory(be, reader, engine.dtype(), 3, d.cols());
-                try (LassoProblem p = LassoProblem.create(be, engine.dtype(), d, lambda);
-                     Solver s = switch (solver) {
-                         case "ista" -> Solver.ista(p, new Stopping(maxIterations, tolerance), batching(b));
-                         case "fista" -> Solver.fista(p, new Stopping(maxIterations, tolerance), batching(b));
-                         default -> throw new UsageException("--solver must be ista or fista, but is '" + solver + "'");
-                     }) {
-                    run(reader, s, engine.dtype(), b, print);
-                }
-            }
+        try (Backend be = engine.open(); SignalReader reader = SignalReader.open(in);
+             CoderOptions.Coder c = coder.open(be, engine, reader.dimension(),
+                     (dtype, layers, atoms) -> batching(checkMemory(be, reader, dtype, layers, atoms)))) {
+            run(reader, c.solver(), c.batching().maxBatch(), print);
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -150,7 +97,7 @@ public final class EncodeCommand implements Callable<Integer> {
         return b;
     }
 
-    private void run(SignalReader reader, Solver s, DType dtype, int batchSize, PrintStream print)
+    private void run(SignalReader reader, Solver s, int batchSize, PrintStream print)
             throws java.io.IOException {
         if (reader.dimension() != s.signalDim()) {
             throw new UsageException(in + " holds signals of dimension " + reader.dimension() + " but the solver's "
@@ -159,7 +106,7 @@ public final class EncodeCommand implements Callable<Integer> {
         print.printf("encoding %d signals (n = %d → m = %d) in batches of %d%n", reader.count(), s.signalDim(),
                 s.atoms(), batchSize);
         Tally tally = new Tally();
-        CodeWriter.write(out, dtype, reader.count(), s.atoms(), w -> {
+        CodeWriter.write(out, s.dtype(), reader.count(), s.atoms(), w -> {
             while (reader.remaining() > 0) {
                 HostMatrix signals = reader.next(batchSize);
                 SignalReport report = SignalReport.forSignals(signals.cols());
@@ -167,11 +114,11 @@ public final class EncodeCommand implements Callable<Integer> {
                 tally.add(report);
             }
         });
-        if (solver != null) {
+        if (coder.iterative()) {
             print.printf("%s: %d of %d signals converged (duality gap ≤ %s·½‖x‖²), iterations per signal %d to %d "
-                    + "(mean %.1f)%n", solver, tally.converged, tally.signals, tolerance, tally.minIterations(),
+                    + "(mean %.1f)%n", coder.solver, tally.converged, tally.signals, coder.tolerance, tally.minIterations(),
                     tally.maxIterations, tally.meanIterations());
-        } else if (safeguard) {
+        } else if (coder.safeguard) {
             print.printf("safeguard: the ISTA step replaced a layer %d times (%.3g %% of %d signal-layers), in %d of %d "
                     + "signals%n", tally.safeguardSteps, 100.0 * tally.safeguardSteps / Math.max(1, tally.iterations),
                     tally.iterations, tally.safeguardedSignals, tally.signals);

@@ -170,6 +170,7 @@ public final class Main {
                   export               a model as a PyTorch state dict in ADOPTY's layout (--pytorch)
                                        and/or an ONNX graph (--onnx)
                   import               a PyTorch state dict of ADOPTY's Lista as a model file
+                  serve                an HTTP encoder for a model: POST /encode, GET /health, GET /metrics
                   reproduce NAME...    the papers' experiments (reproduce --list)
                   test [mvn args...]   build and run all tests (launcher only)
                   build                build the project, tests skipped (launcher only)
@@ -204,7 +205,8 @@ public final class Main {
 
     /** The root command: holds the streams the subcommands print to. */
     @Command(name = "unroll", subcommands = {InfoCommand.class, DoctorCommand.class, TrainCommand.class,
-            EvalCommand.class, EncodeCommand.class, ExportCommand.class, ImportCommand.class, ReproduceCommand.class, DemoCommand.class, HelpCommand.class},
+            EvalCommand.class, EncodeCommand.class, ServeCommand.class, ExportCommand.class, ImportCommand.class,
+            ReproduceCommand.class, DemoCommand.class, HelpCommand.class},
             description = "Algorithm unrolling for inverse problems.")
     public static final class Root implements Runnable {
         final PrintStream out;

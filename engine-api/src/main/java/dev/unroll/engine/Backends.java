@@ -28,6 +28,12 @@ public final class Backends {
     /** The name that asks for automatic selection. */
     public static final String AUTO = "auto";
 
+    /** The plain-Java backend every installation has. */
+    private static final String REFERENCE = "reference";
+    /** The Vector API backend, and the JDK module it needs at run time. */
+    private static final String VECTOR_BACKEND = "cpu-vector";
+    private static final String VECTOR_MODULE = "jdk.incubator.vector";
+
     private static final System.Logger LOG = System.getLogger(Backends.class.getName());
 
     private Backends() {
@@ -105,6 +111,7 @@ public final class Backends {
 
     private static Backend openAuto(List<BackendProvider> providers, BackendConfig config) {
         List<String> skipped = new ArrayList<>();
+        List<String> skippedNames = new ArrayList<>();
         for (BackendProvider p : providers) {
             Availability a = safeProbe(p);
             if (!a.available()) {
@@ -112,15 +119,37 @@ public final class Backends {
                 // One short line (the reason; `unroll doctor` gives the fix); the error below keeps both.
                 LOG.log(System.Logger.Level.INFO, "Skipped backend '" + p.name() + "' (unavailable): " + a.reason());
                 skipped.add(line);
+                skippedNames.add(p.name());
                 continue;
             }
             LOG.log(System.Logger.Level.INFO, "Using backend '" + p.name() + "' (auto, priority " + p.priority()
                     + (a.details().isEmpty() ? "" : "; " + a.details()) + ")");
+            String warning = referenceFallbackWarning(p.name(), skippedNames,
+                    ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent());
+            if (warning != null) {
+                LOG.log(System.Logger.Level.WARNING, warning);
+            }
             return start(p, config);
         }
         throw new BackendUnavailableException("no backend is available. " + (skipped.isEmpty()
                 ? "No provider is installed: put engine-api (which holds the reference backend) on the class path."
                 : String.join("; ", skipped)));
+    }
+
+    /**
+     * The warning for an automatic choice that landed on the slow {@code reference} backend only because the
+     * JVM was started without the Vector API module, or null when that is not what happened: {@code chosen}
+     * is the backend picked, {@code skipped} the installed ones passed over, {@code vectorModulePresent}
+     * whether {@value #VECTOR_MODULE} is in the boot layer. INFO lines are easy to miss (and quiet logging
+     * hides them), but this mistake costs an order of magnitude in speed, so it is a WARNING that names the flag.
+     */
+    static String referenceFallbackWarning(String chosen, List<String> skipped, boolean vectorModulePresent) {
+        if (vectorModulePresent || !REFERENCE.equals(chosen) || !skipped.contains(VECTOR_BACKEND)) {
+            return null;
+        }
+        return "Backend 'auto' fell back to the slow '" + REFERENCE + "' backend because the Vector API module is "
+                + "missing: start the JVM with --add-modules " + VECTOR_MODULE + " to use '" + VECTOR_BACKEND
+                + "' (the unroll launcher does), or name a backend with -D" + PROPERTY + " to silence this";
     }
 
     private static Backend start(BackendProvider provider, BackendConfig config) {

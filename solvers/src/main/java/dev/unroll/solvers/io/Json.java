@@ -6,13 +6,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A minimal strict JSON reader and writer for the safetensors header, so the module needs no library.
+ * A minimal strict JSON reader and writer for the safetensors header (and the request bodies of a service
+ * built on the library), so the module needs no library.
  * Objects become {@code LinkedHashMap<String, Object>} (key order kept, duplicate keys rejected: a file
  * that names a tensor twice is ambiguous), arrays {@code List<Object>}, integers that fit a {@code long}
  * become {@code Long} (offsets and shapes must stay exact), other numbers {@code Double}, plus
  * {@code String}, {@code Boolean} and {@code null}.
  */
-final class Json {
+public final class Json {
     /** Nesting limit: a header is two levels deep; this stops a hostile file from overflowing the stack. */
     private static final int MAX_DEPTH = 64;
 
@@ -29,7 +30,7 @@ final class Json {
      *
      * @throws IllegalArgumentException with the offset and what was expected, on malformed input
      */
-    static Object parse(String text) {
+    public static Object parse(String text) {
         Json p = new Json(text);
         Object v = p.value();
         p.blanks();

@@ -86,8 +86,14 @@ public final class Npy {
         return a.data();
     }
 
-    /** Parses the bytes of a whole .npy file; {@code source} names it in messages. */
-    static NpyArray decode(byte[] bytes, String source) {
+    /**
+     * Parses the bytes of a whole {@code .npy} file (e.g. an HTTP request body) with the same checks as
+     * {@link #read}; {@code source} names it in messages.
+     *
+     * @throws ModelFileException when the bytes are not a valid .npy of a supported dtype and rank
+     */
+    public static NpyArray decode(byte[] bytes, String source) {
+        Objects.requireNonNull(bytes, "bytes");
         NpyPreamble p;
         try {
             p = NpyPreamble.read((position, length) -> Arrays.copyOfRange(bytes, (int) position,
@@ -185,6 +191,48 @@ public final class Npy {
         ByteBuffer data = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
         data.asFloatBuffer().put(values);
         write(file, new NpyHeader("<f4", false, new long[] {values.length}), data.array());
+    }
+
+    /**
+     * The bytes of a {@code .npy} file holding {@code values} in C (row-major) order with {@code shape} (one
+     * or two dimensions), as {@code <f4}: what {@code numpy.load} reads from a buffer or an HTTP response.
+     *
+     * @throws InvalidArgumentException when the shape is not 1-D or 2-D or does not hold values.length elements
+     */
+    public static byte[] toBytes(float[] values, int... shape) {
+        checkShape(values.length, shape);
+        ByteBuffer data = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        data.asFloatBuffer().put(values);
+        return concat(encodeHeader(new NpyHeader("<f4", false, longs(shape))), data.array());
+    }
+
+    /** As {@link #toBytes(float[], int...)}, as {@code <f8}. */
+    public static byte[] toBytes(double[] values, int... shape) {
+        checkShape(values.length, shape);
+        ByteBuffer data = ByteBuffer.allocate(8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        data.asDoubleBuffer().put(values);
+        return concat(encodeHeader(new NpyHeader("<f8", false, longs(shape))), data.array());
+    }
+
+    private static void checkShape(int length, int[] shape) {
+        long count = 1;
+        for (int d : shape) {
+            count *= Math.max(d, -1);
+        }
+        if (shape.length < 1 || shape.length > 2 || count != length) {
+            throw new InvalidArgumentException("a .npy of shape " + Arrays.toString(shape) + " cannot hold " + length
+                    + " values; give a 1-D or 2-D shape whose product is the number of values");
+        }
+    }
+
+    private static long[] longs(int[] shape) {
+        return Arrays.stream(shape).asLongStream().toArray();
+    }
+
+    private static byte[] concat(byte[] head, byte[] data) {
+        byte[] out = Arrays.copyOf(head, head.length + data.length);
+        System.arraycopy(data, 0, out, head.length, data.length);
+        return out;
     }
 
     private static void write(Path file, NpyHeader header, byte[] data) throws IOException {
