@@ -11,7 +11,6 @@ import dev.unroll.solvers.dictionary.DictionaryLearning;
 import dev.unroll.solvers.dictionary.DlMethod;
 import dev.unroll.solvers.dictionary.DlOptions;
 import dev.unroll.solvers.dictionary.DlResult;
-import dev.unroll.solvers.dictionary.GrayImage;
 import dev.unroll.solvers.dictionary.LipschitzBound;
 import dev.unroll.solvers.gradients.UnrolledAlgorithm;
 import dev.unroll.solvers.gradients.UnrolledLassoLoss;

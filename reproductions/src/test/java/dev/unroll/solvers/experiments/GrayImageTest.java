@@ -1,4 +1,4 @@
-package dev.unroll.solvers.dictionary;
+package dev.unroll.solvers.experiments;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

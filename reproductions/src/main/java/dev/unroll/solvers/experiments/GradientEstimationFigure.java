@@ -7,7 +7,6 @@ import dev.unroll.solvers.HostMatrix;
 import dev.unroll.solvers.Spectral;
 import dev.unroll.solvers.Uploads;
 import dev.unroll.solvers.data.NumpyRandom;
-import dev.unroll.solvers.dictionary.GrayImage;
 import dev.unroll.solvers.dictionary.SyntheticDictionaryData;
 import dev.unroll.solvers.gradients.LassoImplicitGradient;
 import dev.unroll.solvers.gradients.UnrolledAlgorithm;

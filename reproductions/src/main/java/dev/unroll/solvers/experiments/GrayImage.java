@@ -1,4 +1,4 @@
-package dev.unroll.solvers.dictionary;
+package dev.unroll.solvers.experiments;
 
 import dev.unroll.engine.InvalidArgumentException;
 import dev.unroll.engine.ShapeMismatchException;
@@ -37,7 +37,7 @@ public record GrayImage(int height, int width, double[] pixels) {
     public static GrayImage camera() {
         try (InputStream in = GrayImage.class.getResourceAsStream("camera-128.png")) {
             if (in == null) {
-                throw new IllegalStateException("the resource camera-128.png is missing from the solvers module");
+                throw new IllegalStateException("the resource camera-128.png is missing from the reproductions module");
             }
             return read(in);
         } catch (IOException e) {
