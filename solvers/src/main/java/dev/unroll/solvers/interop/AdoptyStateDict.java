@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
 
 /**
  * The exact correspondence between an Unroll network and the state dict of ADOPTY's {@code Lista} (the
- * {@code torch.nn.Module} of {@code adopty/lista.py}; SCIENCE.md §3.1). ADOPTY works in the row convention:
+ * {@code torch.nn.Module} of {@code adopty/lista.py}; docs/science.md §3.1). ADOPTY works in the row convention:
  * its D is (m, n) = Unroll's Dᵀ, a signal is a row, and a layer multiplies on the right; its parameters are
  * registered as {@code layer{t}-{name}}. Hence, with Unroll's column-major matrices:
  * <pre>
