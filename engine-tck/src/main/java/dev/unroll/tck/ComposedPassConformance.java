@@ -58,7 +58,7 @@ public class ComposedPassConformance extends ConformanceBase {
         // Pre-activations kept away from their thresholds, so that F32 and F64 agree on every mask.
         NetworkFixture f64 = NetworkFixture.create(p, DType.F64, N, M, batch, LAYERS, LAMBDA, 0.15, 90 + p.ordinal(), 0);
         NetworkFixture f32 = NetworkFixture.create(p, DType.F32, N, M, batch, LAYERS, LAMBDA, 0.15, 90 + p.ordinal(),
-                batch > 100 ? 1e-6 : 1e-3);
+                batch > 100 ? 1e-6 : 1e-5);
         try (Backend reference = TckBackend.reference()) {
             for (int last : window == 1 ? new int[]{1} : new int[]{window, 1}) {
                 String what = p.id() + " window " + window + " last " + last + " batch " + batch;
