@@ -137,9 +137,10 @@ final class UnrolledPasses {
         Layer layer = LAYER.get();
         for (int t = 1; t <= layers; t++) {
             layer.load(model, t - 1);
-            boolean record = recorded(tape, t);
+            // The first layer of a window records its output z but not its u and R (the reverse mode stops there).
+            boolean record = recorded(tape, t - 1);
             Mat u = record ? columns(views, TileViews.tapeU(t), tile, tape.u(t), j0, j1) : uScratch;
-            Mat next = record ? columns(views, TileViews.tapeZ(t), tile, tape.z(t), j0, j1)
+            Mat next = recorded(tape, t) ? columns(views, TileViews.tapeZ(t), tile, tape.z(t), j0, j1)
                     : t % 2 == 0 ? ping0 : ping1;
             // With a tape, the residual goes into its record, so that the reverse pass need not recompute it.
             Mat residual = record && tape.residual(t) != null

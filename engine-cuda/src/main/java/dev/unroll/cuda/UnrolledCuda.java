@@ -60,10 +60,10 @@ final class UnrolledCuda {
         }
         for (int t = 1; t <= layers; t++) {
             Layer layer = new Layer(model, t - 1);
-            boolean record = recorded(tape, t);
-            Dev zNext = record ? Dev.of(tape.z(t))
+            Dev zNext = recorded(tape, t) ? Dev.of(tape.z(t))
                     : ws.matrix(t % 2 == 0 ? Workspace.Slot.PING : Workspace.Slot.PONG, dt, m, batch);
-            Dev uTape = record ? Dev.of(tape.u(t)) : null;
+            // The first layer of a window records its output z but not its u (the reverse mode stops there).
+            Dev uTape = recorded(tape, t - 1) ? Dev.of(tape.u(t)) : null;
             int mode;
             Dev p;
             if (layer.kind == LayerKind.LISTA) {

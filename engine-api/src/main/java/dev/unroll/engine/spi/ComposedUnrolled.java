@@ -40,11 +40,11 @@ final class ComposedUnrolled {
             }
             for (int t = 1; t <= layers; t++) {
                 UnrolledLayer layer = c.at(t - 1);
-                boolean recorded = tape != null && tape.z(t) != null;
-                Matrix u = recordedOr(recorded ? tape.u(t) : null, scratch, PassScratch.Slot.U, m);
+                // Null outside the tape's window (the window's first layer records only its output z_t).
+                Matrix u = recordedOr(tape == null ? null : tape.u(t), scratch, PassScratch.Slot.U, m);
                 Matrix r = !layer.usesResidual() ? null
-                        : recordedOr(recorded ? tape.residual(t) : null, scratch, PassScratch.Slot.RESIDUAL, x.rows());
-                Matrix next = recordedOr(recorded ? tape.z(t) : null, scratch,
+                        : recordedOr(tape == null ? null : tape.residual(t), scratch, PassScratch.Slot.RESIDUAL, x.rows());
+                Matrix next = recordedOr(tape == null ? null : tape.z(t), scratch,
                         t % 2 == 0 ? PassScratch.Slot.Z_EVEN : PassScratch.Slot.Z_ODD, m);
                 layer.preActivation(c, z, x, r, u);
                 UnrolledLayer.Threshold tau = layer.threshold(c);
