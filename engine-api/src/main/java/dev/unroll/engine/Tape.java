@@ -127,10 +127,9 @@ public final class Tape implements AutoCloseable {
 
     /**
      * Space for the residual R_t = D z_{t−1} − X (n×B) of layer t, t in recordedFrom() + 1..layers, or null for
-     * LISTA and outside the window. A backend
-     * may record it in the forward pass and read it back in the reverse pass instead of recomputing it (one
-     * product of four per layer of the reverse mode); one that does not leaves it unwritten. Its contents are
-     * the backend's, not part of the recorded result.
+     * LISTA and outside the window. A backend may record it in the forward pass and read it back in the reverse
+     * pass instead of recomputing it (one product of four per layer of the reverse mode); one that does not
+     * leaves it unwritten. Its contents are the backend's, not part of the recorded result.
      */
     public Matrix residual(int t) {
         return r[t];

@@ -83,7 +83,7 @@ public interface BackendKernels extends AutoCloseable {
      * {@code tape} is not null, records into it the layers of its window ({@link Tape#z}, {@link Tape#u} are
      * null outside it); the front door has already bound the tape to this call.
      *
-     * <p>The default composes each layer from this interface's primitives ({@link ComposedUnrolled}: one
+     * <p>The default composes each layer from this interface's primitives ({@code UnrolledLayer}: one
      * definition per layer kind that every backend inherits). A backend may override it with fused passes;
      * {@link #unrolledForward} and {@link #unrolledBackward} share the tape's backend-private contents (the
      * residual record), so a backend overrides both or neither.
