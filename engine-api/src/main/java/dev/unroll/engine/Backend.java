@@ -276,6 +276,56 @@ public final class Backend implements AutoCloseable {
         kernels.softThreshold(u, tauPerRow, scale, out, mask);
     }
 
+    /**
+     * The reverse of {@link #softThreshold(Matrix, double, Matrix, Matrix)}: {@code gradU = 1{|u| > τ} ⊙ gradOut}
+     * (the strict mask: a tie |u| = τ gets 0) and, when {@code signSums} (rows×1) is not null, the row sums
+     * Σ_j sign(u_ij)·gradU_ij, of which ∂ℓ/∂τ_i is the negative. {@code gradU} may be {@code gradOut}.
+     * With τ = 0 the mask is 1{u ≠ 0}: the reverse mode of any step whose output is zero off a support.
+     */
+    public void softThresholdBackward(Matrix u, double tau, Matrix gradOut, Matrix gradU, Matrix signSums) {
+        Checks.finite(tau, "threshold τ");
+        thresholdBackwardChecks(u, gradOut, gradU, signSums);
+        kernels.softThresholdBackward(u, null, tau, gradOut, gradU, signSums);
+    }
+
+    /**
+     * {@link #softThresholdBackward(Matrix, double, Matrix, Matrix, Matrix)} with one threshold per row,
+     * τ_i = scale·tauPerRow_i.
+     */
+    public void softThresholdBackward(Matrix u, Matrix tauPerRow, double scale, Matrix gradOut, Matrix gradU,
+                                      Matrix signSums) {
+        Checks.finite(scale, "threshold scale");
+        thresholdBackwardChecks(u, gradOut, gradU, signSums);
+        owned(tauPerRow, "per-row thresholds");
+        Checks.dtype(tauPerRow, u.dtype(), "per-row thresholds");
+        Checks.shape(tauPerRow, u.rows(), 1, "per-row thresholds", "one threshold per row of u");
+        Checks.disjoint(gradU, "gradU", tauPerRow, "per-row thresholds");
+        Checks.disjoint(signSums, "signSums", tauPerRow, "per-row thresholds");
+        kernels.softThresholdBackward(u, tauPerRow, scale, gradOut, gradU, signSums);
+    }
+
+    private void thresholdBackwardChecks(Matrix u, Matrix gradOut, Matrix gradU, Matrix signSums) {
+        owned(u, "u");
+        owned(gradOut, "gradOut");
+        owned(gradU, "gradU");
+        Checks.dtype(gradOut, u.dtype(), "gradOut");
+        Checks.dtype(gradU, u.dtype(), "gradU");
+        Checks.shape(gradOut, u.rows(), u.cols(), "gradOut", "same shape as u");
+        Checks.shape(gradU, u.rows(), u.cols(), "gradU", "same shape as u");
+        Checks.disjoint(gradU, "gradU", u, "u");
+        if (!(gradU.sameRoot(gradOut) && gradU.offset() == gradOut.offset() && gradU.ld() == gradOut.ld())) {
+            Checks.disjoint(gradU, "gradU", gradOut, "gradOut");
+        }
+        if (signSums != null) {
+            owned(signSums, "signSums");
+            Checks.dtype(signSums, u.dtype(), "signSums");
+            Checks.shape(signSums, u.rows(), 1, "signSums", "one sum per row of u");
+            Checks.disjoint(signSums, "signSums", u, "u");
+            Checks.disjoint(signSums, "signSums", gradOut, "gradOut");
+            Checks.disjoint(signSums, "signSums", gradU, "gradU");
+        }
+    }
+
     private void thresholdChecks(Matrix u, Matrix out, Matrix mask) {
         owned(u, "u");
         owned(out, "output");
@@ -315,17 +365,30 @@ public final class Backend implements AutoCloseable {
         return new ParameterSet(spec, layers);
     }
 
-    /** A tape for forward passes of {@code spec} on batches of up to {@code capacity} samples. */
+    /** A tape recording every layer of passes of {@code spec} on batches of up to {@code capacity} samples. */
     public Tape newTape(NetworkSpec spec, int capacity) {
+        return newTape(spec, capacity, Checks.present(spec, "network spec").layers());
+    }
+
+    /**
+     * A tape for passes of {@code spec} on batches of up to {@code capacity} samples that records only the last
+     * {@code window} layers of each pass: enough for back-propagation truncated to {@code window} layers, at
+     * window/T of a full tape's memory (and of its writes).
+     */
+    public Tape newTape(NetworkSpec spec, int capacity, int window) {
         Checks.present(spec, "network spec");
         if (capacity < 1) {
             throw new InvalidArgumentException("tape capacity must be ≥ 1 sample, but is " + capacity);
         }
-        Matrix[] z = new Matrix[spec.layers() + 1];
-        Matrix[] u = new Matrix[spec.layers() + 1];
-        Matrix[] r = spec.parametrization() == Parametrization.LISTA ? null : new Matrix[spec.layers() + 1];
+        if (window < 1 || window > spec.layers()) {
+            throw new InvalidArgumentException("tape window must be in 1.." + spec.layers() + " (the layers it records "
+                    + "for the reverse mode), but is " + window);
+        }
+        Matrix[] z = new Matrix[window + 1];
+        Matrix[] u = new Matrix[window + 1];
+        Matrix[] r = spec.parametrization() == Parametrization.LISTA ? null : new Matrix[window + 1];
         try {
-            for (int t = 0; t <= spec.layers(); t++) {
+            for (int t = 0; t <= window; t++) {
                 z[t] = allocate(spec.dtype(), spec.atoms(), capacity);
                 if (t > 0) {
                     u[t] = allocate(spec.dtype(), spec.atoms(), capacity);
@@ -399,9 +462,9 @@ public final class Backend implements AutoCloseable {
         kernels.unrolledForward(model, x, z0, layers, tape, zOut);
     }
 
-    /** Reverse mode through every recorded layer; see {@link #unrolledBackward(UnrolledModel, Tape, Matrix, ParameterSet, Matrix, int)}. */
+    /** Reverse mode through every layer the tape recorded; see {@link #unrolledBackward(UnrolledModel, Tape, Matrix, ParameterSet, Matrix, int)}. */
     public void unrolledBackward(UnrolledModel model, Tape tape, Matrix gradZ, ParameterSet grads, Matrix gradD) {
-        unrolledBackward(model, tape, gradZ, grads, gradD, tape == null ? 0 : tape.layersRun());
+        unrolledBackward(model, tape, gradZ, grads, gradD, tape == null ? 0 : tape.layersRun() - tape.recordedFrom());
     }
 
     /**
@@ -411,7 +474,7 @@ public final class Backend implements AutoCloseable {
      * that flows through the layers (add the loss's own ∂ℓ/∂D, from {@link #lassoObjective}, for the total).
      * Only the last {@code lastLayers} layers are differentiated (truncated back-propagation: z at layer
      * k − lastLayers counts as a constant); {@code lastLayers} = k is full back-propagation and 0 gives only
-     * zeros.
+     * zeros. {@code lastLayers} cannot exceed the layers the tape recorded (its {@link Tape#window()}).
      */
     public void unrolledBackward(UnrolledModel model, Tape tape, Matrix gradZ, ParameterSet grads, Matrix gradD,
                                  int lastLayers) {
@@ -444,9 +507,11 @@ public final class Backend implements AutoCloseable {
             Checks.shape(gradD, spec.signalDim(), spec.atoms(), "gradD", "same shape as D, n×m");
             Checks.disjoint(gradD, "gradD", model.dictionary(), "D");
         }
-        if (lastLayers < 0 || lastLayers > tape.layersRun()) {
-            throw new InvalidArgumentException("lastLayers (truncation depth) must be in 0.." + tape.layersRun()
-                    + " (the layers recorded on the tape), but is " + lastLayers);
+        int recorded = tape.layersRun() - tape.recordedFrom();
+        if (lastLayers < 0 || lastLayers > recorded) {
+            throw new InvalidArgumentException("lastLayers (truncation depth) must be in 0.." + recorded
+                    + " (the layers recorded on the tape" + (recorded < tape.layersRun() ? ": its window is "
+                    + tape.window() + " of the " + tape.layersRun() + " layers run" : "") + "), but is " + lastLayers);
         }
         kernels.unrolledBackward(model, tape, gradZ, lastLayers, grads, gradD);
     }

@@ -16,7 +16,8 @@ final class Scratch {
     static final int LAYER_THRESHOLDS = 9;
     static final int SAMPLE_SQUARES = 10;
     static final int SAMPLE_L1 = 11;
-    private static final int SLOTS = 12;
+    static final int SIGN_SUMS = 12;
+    private static final int SLOTS = 13;
 
     private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
 

@@ -71,6 +71,16 @@ final class UnrolledPasses {
         this.workspaces = workspaces;
     }
 
+    /**
+     * Whether these passes know every layer kind of {@code p}'s networks; the others run the SPI's composed
+     * passes. Exhaustive on purpose: a new parametrization does not compile here until someone decides.
+     */
+    static boolean covers(Parametrization p) {
+        return switch (p) {
+            case LISTA, COUPLED, ALISTA, STEP, FIRST_STEP -> true;
+        };
+    }
+
     void forward(UnrolledModel model, Matrix x, Matrix z0, int layers, Tape tape, Matrix zOut) {
         int batch = x.cols();
         Mat stepT = transposedStepMatrix(model, workspaces.get());
@@ -112,11 +122,13 @@ final class UnrolledPasses {
         int tile = j0 / TILE;
         Mat xm = columns(views, TileViews.X, tile, x, j0, j1);
         Workspace ws = workspaces.get();
-        Mat ping0 = tape == null ? ws.get(0, dt, m, width) : null;
-        Mat ping1 = tape == null ? ws.get(1, dt, m, width) : null;
-        Mat uScratch = tape == null ? ws.get(2, dt, m, width) : null;
+        // Layers before the tape's window (all of them without a tape) run through scratch.
+        boolean scratchLayers = tape == null || tape.recordedFrom() > 0;
+        Mat ping0 = scratchLayers ? ws.get(0, dt, m, width) : null;
+        Mat ping1 = scratchLayers ? ws.get(1, dt, m, width) : null;
+        Mat uScratch = scratchLayers ? ws.get(2, dt, m, width) : null;
         Mat r = ws.get(3, dt, n, width);
-        Mat z = tape != null ? columns(views, TileViews.tapeZ(0), tile, tape.z(0), j0, j1) : ping0;
+        Mat z = recorded(tape, 0) ? columns(views, TileViews.tapeZ(0), tile, tape.z(0), j0, j1) : ping0;
         if (z0 != null) {
             b.copy(columns(views, TileViews.Z0, tile, z0, j0, j1), z);
         } else {
@@ -125,11 +137,13 @@ final class UnrolledPasses {
         Layer layer = LAYER.get();
         for (int t = 1; t <= layers; t++) {
             layer.load(model, t - 1);
-            Mat u = tape != null ? columns(views, TileViews.tapeU(t), tile, tape.u(t), j0, j1) : uScratch;
-            Mat next = tape != null ? columns(views, TileViews.tapeZ(t), tile, tape.z(t), j0, j1)
+            // The first layer of a window records its output z but not its u and R (the reverse mode stops there).
+            boolean record = recorded(tape, t - 1);
+            Mat u = record ? columns(views, TileViews.tapeU(t), tile, tape.u(t), j0, j1) : uScratch;
+            Mat next = recorded(tape, t) ? columns(views, TileViews.tapeZ(t), tile, tape.z(t), j0, j1)
                     : t % 2 == 0 ? ping0 : ping1;
             // With a tape, the residual goes into its record, so that the reverse pass need not recompute it.
-            Mat residual = tape != null && tape.residual(t) != null
+            Mat residual = record && tape.residual(t) != null
                     ? columns(views, TileViews.tapeR(t), tile, tape.residual(t), j0, j1) : r;
             preActivation(b, pass, layer, model, stepT, z, xm, u, residual);
             b.softThreshold(u, layer.tau, next, null);
@@ -138,6 +152,11 @@ final class UnrolledPasses {
         if (zOut != null) {
             b.copy(z, columns(views, TileViews.Z_OUT, tile, zOut, j0, j1));
         }
+    }
+
+    /** Whether the pass records layer t's output on {@code tape} (it records the tape's window only). */
+    private static boolean recorded(Tape tape, int t) {
+        return tape != null && tape.z(t) != null;
     }
 
     /** Columns [j0, j1) of {@code m}: the whole matrix untiled, else this thread's kept view for the tile. */

@@ -19,8 +19,8 @@ import java.util.Map;
  * The {@code cpu-vector} kernels: heap arrays ({@link VecBuffer}) computed on with {@code jdk.incubator.vector}
  * at the species of {@link Species}, in the matrix's own precision with fused multiply-adds. Products are
  * register-blocked ({@link GemmF32}) and split over columns on the backend's pool ({@link Workers}); the
- * unrolled passes are whole-batch sequences of those products and elementwise loops ({@link UnrolledPasses}).
- * Fused, batch-tiled layers (a tile of the batch kept in cache across layers) are future work.
+ * unrolled passes are batch-tiled sequences of those products and elementwise loops ({@link UnrolledPasses}),
+ * overriding the SPI's composed passes for the layer kinds they know.
  */
 final class VectorKernels implements BackendKernels {
     private final Workers workers;
@@ -107,14 +107,42 @@ final class VectorKernels implements BackendKernels {
     }
 
     @Override
+    public void softThresholdBackward(Matrix u, Matrix tauPerRow, double scale, Matrix gradOut, Matrix gradU,
+                                      Matrix signSums) {
+        int rows = u.rows();
+        double[] tau = Scratch.doubles(Scratch.THRESHOLDS, rows);
+        Mat t = Mat.of(tauPerRow);
+        for (int i = 0; i < rows; i++) {
+            tau[i] = t == null ? scale : scale * t.get(i, 0);
+        }
+        double[] sums = Scratch.doubles(Scratch.SIGN_SUMS, rows);
+        java.util.Arrays.fill(sums, 0, rows, 0);
+        blas.maskedGradient(Mat.of(u), tau, Mat.of(gradOut), Mat.of(gradU), sums);
+        if (signSums != null) {
+            Mat s = Mat.of(signSums);
+            for (int i = 0; i < rows; i++) {
+                s.set(i, 0, sums[i]);
+            }
+        }
+    }
+
+    @Override
     public void unrolledForward(UnrolledModel model, Matrix x, Matrix z0, int layers, Tape tape, Matrix zOut) {
-        unrolled.forward(model, x, z0, layers, tape, zOut);
+        if (UnrolledPasses.covers(model.spec().parametrization())) {
+            unrolled.forward(model, x, z0, layers, tape, zOut);
+        } else {
+            BackendKernels.super.unrolledForward(model, x, z0, layers, tape, zOut);
+        }
     }
 
     @Override
     public void unrolledBackward(UnrolledModel model, Tape tape, Matrix gradZ, int lastLayers, ParameterSet grads,
                                  Matrix gradD) {
-        unrolled.backward(model, tape, gradZ, lastLayers, grads, gradD);
+        if (UnrolledPasses.covers(model.spec().parametrization())) {
+            unrolled.backward(model, tape, gradZ, lastLayers, grads, gradD);
+        } else {
+            BackendKernels.super.unrolledBackward(model, tape, gradZ, lastLayers, grads, gradD);
+        }
     }
 
     @Override

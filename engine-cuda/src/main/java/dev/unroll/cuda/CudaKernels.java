@@ -169,7 +169,20 @@ final class CudaKernels implements BackendKernels {
     }
 
     @Override
+    public void softThresholdBackward(Matrix u, Matrix tauPerRow, double scale, Matrix gradOut, Matrix gradU,
+                                      Matrix signSums) {
+        try (Exec.Scope s = exec.enter()) {
+            unrolled.softThresholdBackward(u.dtype(), Dev.of(u), Dev.orNull(tauPerRow), scale, Dev.of(gradOut),
+                    Dev.of(gradU), Dev.orNull(signSums));
+        }
+    }
+
+    @Override
     public void unrolledForward(UnrolledModel model, Matrix x, Matrix z0, int layers, Tape tape, Matrix zOut) {
+        if (!UnrolledCuda.covers(model.spec().parametrization())) {
+            BackendKernels.super.unrolledForward(model, x, z0, layers, tape, zOut);
+            return;
+        }
         try (Exec.Scope s = exec.enter()) {
             unrolled.forward(model, x, z0, layers, tape, zOut);
         }
@@ -178,6 +191,10 @@ final class CudaKernels implements BackendKernels {
     @Override
     public void unrolledBackward(UnrolledModel model, Tape tape, Matrix gradZ, int lastLayers, ParameterSet grads,
                                  Matrix gradD) {
+        if (!UnrolledCuda.covers(model.spec().parametrization())) {
+            BackendKernels.super.unrolledBackward(model, tape, gradZ, lastLayers, grads, gradD);
+            return;
+        }
         try (Exec.Scope s = exec.enter()) {
             unrolled.backward(model, tape, gradZ, lastLayers, grads, gradD);
         }

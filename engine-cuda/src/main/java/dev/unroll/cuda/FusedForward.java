@@ -72,8 +72,9 @@ final class FusedForward {
         Dev xd = Dev.of(x);
         Dev z0d = Dev.orNull(z0);
         Dev out = Dev.orNull(zOut);
-        int ldzt = tape == null ? 1 : tape.z(0).ld();
-        int ldut = tape == null ? 1 : tape.u(1).ld();
+        int first = tape == null ? 0 : tape.recordedFrom();
+        int ldzt = tape == null ? 1 : tape.z(first).ld();
+        int ldut = tape == null ? 1 : tape.u(first + 1).ld();
         int blocks = (batch + tile - 1) / tile;
         ops.launcher().launch(Kernel.UNROLLED_FORWARD_FUSED, dt, blocks, 1, Launcher.BLOCK, 1, shared, Launcher.args()
                 .p(d.ptr()).i(d.ld()).p(Dev.ptr(wt)).i(Dev.ld(wt)).i(n).i(m).p(xd.ptr()).i(xd.ld())
@@ -99,14 +100,18 @@ final class FusedForward {
         return (int) Math.min(Integer.MAX_VALUE, elements * dt.byteSize());
     }
 
-    /** The kernel reads every tape column with one leading dimension for z and one for u. */
+    /**
+     * The kernel reads every tape column with one leading dimension for z and one for u (layers before the
+     * tape's window have address 0 in the table: the kernel skips their record).
+     */
     private static boolean uniformTape(Tape tape, int layers) {
         if (tape == null) {
             return true;
         }
-        int ldz = tape.z(0).ld();
-        int ldu = tape.u(1).ld();
-        for (int t = 1; t <= layers; t++) {
+        int first = tape.recordedFrom();
+        int ldz = tape.z(first).ld();
+        int ldu = tape.u(first + 1).ld();
+        for (int t = first + 1; t <= layers; t++) {
             if (tape.z(t).ld() != ldz || tape.u(t).ld() != ldu) {
                 return false;
             }
@@ -159,9 +164,9 @@ final class FusedForward {
             b.putInt(2832 + t * 4, ldw);
         }
         if (tape != null) {
-            for (int t = 0; t <= layers; t++) {
+            for (int t = tape.recordedFrom(); t <= layers; t++) {
                 b.putLong(1536 + t * 8, DeviceBuffer.address(tape.z(t)));
-                if (t > 0) {
+                if (t > tape.recordedFrom()) {
                     b.putLong(2056 + t * 8, DeviceBuffer.address(tape.u(t)));
                 }
             }

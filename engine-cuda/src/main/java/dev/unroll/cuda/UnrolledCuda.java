@@ -5,6 +5,7 @@ import dev.unroll.engine.Matrix;
 import dev.unroll.engine.NetworkSpec;
 import dev.unroll.engine.ParamKind;
 import dev.unroll.engine.ParameterSet;
+import dev.unroll.engine.Parametrization;
 import dev.unroll.engine.Parametrization.LayerKind;
 import dev.unroll.engine.Tape;
 import dev.unroll.engine.UnrolledModel;
@@ -50,7 +51,8 @@ final class UnrolledCuda {
         }
         Workspace ws = ops.workspace();
         Dev xd = Dev.of(x);
-        Dev zPrev = tape != null ? Dev.of(tape.z(0)) : ws.matrix(Workspace.Slot.PING, dt, m, batch);
+        // Layers before the tape's window (all of them without a tape) run through the workspace.
+        Dev zPrev = recorded(tape, 0) ? Dev.of(tape.z(0)) : ws.matrix(Workspace.Slot.PING, dt, m, batch);
         if (z0 != null) {
             ops.copy(dt, Dev.of(z0), zPrev);
         } else {
@@ -58,9 +60,10 @@ final class UnrolledCuda {
         }
         for (int t = 1; t <= layers; t++) {
             Layer layer = new Layer(model, t - 1);
-            Dev zNext = tape != null ? Dev.of(tape.z(t))
+            Dev zNext = recorded(tape, t) ? Dev.of(tape.z(t))
                     : ws.matrix(t % 2 == 0 ? Workspace.Slot.PING : Workspace.Slot.PONG, dt, m, batch);
-            Dev uTape = tape != null ? Dev.of(tape.u(t)) : null;
+            // The first layer of a window records its output z but not its u (the reverse mode stops there).
+            Dev uTape = recorded(tape, t - 1) ? Dev.of(tape.u(t)) : null;
             int mode;
             Dev p;
             if (layer.kind == LayerKind.LISTA) {
@@ -207,6 +210,61 @@ final class UnrolledCuda {
                 }
                 default -> throw new AssertionError(layer.kind);
             }
+        }
+    }
+
+    /** Whether the pass records layer t's output on {@code tape} (it records the tape's window only). */
+    private static boolean recorded(Tape tape, int t) {
+        return tape != null && tape.z(t) != null;
+    }
+
+    /**
+     * Whether these passes know every layer kind of {@code p}'s networks; the others run the SPI's composed
+     * passes. Exhaustive on purpose: a new parametrization does not compile here until someone decides.
+     */
+    static boolean covers(Parametrization p) {
+        return switch (p) {
+            case LISTA, COUPLED, ALISTA, STEP, FIRST_STEP -> true;
+        };
+    }
+
+    /**
+     * The SPI's soft-threshold reverse on the reverse pass's mask kernel: ū = 1{|u| &gt; τ} ⊙ g and, when
+     * {@code signSums} is not null, Σ_j sign(u)·ū per row. A scalar τ is the kernel's per-row form with a
+     * device 1 scaled by τ.
+     */
+    void softThresholdBackward(DType dt, Dev u, Dev tau, double scale, Dev g, Dev ubar, Dev signSums) {
+        int m = u.rows();
+        int batch = u.cols();
+        if (m == 0) {
+            return;
+        }
+        if (batch == 0) {
+            if (signSums != null) {
+                ops.fill(dt, signSums, 0);
+            }
+            return;
+        }
+        Workspace ws = ops.workspace();
+        int colsPerChunk = Math.max(8, (batch + 511) / 512);
+        int chunks = (batch + colsPerChunk - 1) / colsPerChunk;
+        long rowPartials = ws.get(Workspace.Slot.ROW_PARTIALS, (long) chunks * m * Double.BYTES);
+        long theta;
+        int mode;
+        if (tau != null) {
+            theta = tau.ptr();
+            mode = TAU_PER_ROW;
+        } else {
+            Dev one = ws.matrix(Workspace.Slot.UNIT, dt, 1, 1);
+            ops.fill(dt, one, 1);
+            theta = one.ptr();
+            mode = TAU_SCALAR_THETA;
+        }
+        ops.launcher().launch(Kernel.MASKED_GRAD, dt, (m + 31) / 32, chunks, 32, 8, 0, Launcher.args()
+                .p(u.ptr()).i(u.ld()).i(mode).p(theta).p(0L).d(scale).p(g.ptr()).i(g.ld())
+                .p(ubar.ptr()).i(ubar.ld()).i(m).i(batch).i(colsPerChunk).p(rowPartials));
+        if (signSums != null) {
+            rowFinish(dt, rowPartials, chunks, m, 1, signSums.ptr(), 0);
         }
     }
 

@@ -13,7 +13,9 @@ final class Workspace implements AutoCloseable {
     /** The scratch buffers; operations that run together use distinct slots. */
     enum Slot {
         REDUCE_PARTIALS, REDUCE_RESULT, COLUMN_TERMS, RESIDUAL, PRODUCT, PING, PONG, GRADIENT, MASKED, ROW_PARTIALS,
-        LAYER_TABLE
+        LAYER_TABLE,
+        /** A device scalar 1, the per-row "threshold" of a scalar τ in the mask kernel. */
+        UNIT
     }
 
     private final DeviceMemory memory;

@@ -168,6 +168,13 @@ public class ErrorConformance extends ConformanceBase {
             fails(InvalidArgumentException.class, () -> backend.unrolledBackward(new UnrolledModel(params, d, 0.2), tape, z, grads, null),
                     "another model");
             fails(ShapeMismatchException.class, () -> backend.unrolledBackward(model, tape, x, grads, null), "gradZ must be 5×6");
+            fails(InvalidArgumentException.class, () -> backend.newTape(spec, 6, 4), "window must be in 1..3");
+            fails(InvalidArgumentException.class, () -> backend.newTape(spec, 6, 0), "window must be in 1..3");
+            try (Tape windowed = backend.newTape(spec, 6, 1)) {
+                backend.unrolledForward(model, x, windowed, z);
+                fails(InvalidArgumentException.class, () -> backend.unrolledBackward(model, windowed, z, grads, null, 2),
+                        "0..1", "window is 1 of the 3 layers");
+            }
             fails(InvalidArgumentException.class, () -> params.get(0, dev.unroll.engine.ParamKind.W_Z), "no parameter Wz");
             fails(InvalidArgumentException.class, () -> backend.newOptimizerState(new Optimizer.Adam(1e-3, 1.0, 0.999, 1e-8), spec),
                     "β₁");

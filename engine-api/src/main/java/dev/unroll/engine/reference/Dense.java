@@ -4,7 +4,7 @@ import dev.unroll.engine.Matrix;
 
 /**
  * Element access to a matrix of the reference backend in double: (i, j) ↦ storage[offset + i + j·ld].
- * Also the column helpers the unrolled passes are written with, so those read like the formulas.
+ * Also the column helpers the losses are written with, so those read like the formulas.
  */
 final class Dense {
     final int rows;
@@ -45,18 +45,6 @@ final class Dense {
             out[i] = get(i, j);
         }
         return out;
-    }
-
-    /** Writes {@code v} into column j (rounding to the storage precision). */
-    void setColumn(int j, double[] v) {
-        for (int i = 0; i < rows; i++) {
-            set(i, j, v[i]);
-        }
-    }
-
-    /** The only element of a 1×1 matrix (a scalar parameter). */
-    double scalar() {
-        return get(0, 0);
     }
 
     /** This matrix times v (length cols), in double. */

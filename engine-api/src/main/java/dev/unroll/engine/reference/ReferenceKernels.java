@@ -3,10 +3,7 @@ package dev.unroll.engine.reference;
 import dev.unroll.engine.Capabilities;
 import dev.unroll.engine.DType;
 import dev.unroll.engine.Matrix;
-import dev.unroll.engine.ParameterSet;
-import dev.unroll.engine.Tape;
 import dev.unroll.engine.Transpose;
-import dev.unroll.engine.UnrolledModel;
 import dev.unroll.engine.spi.BackendKernels;
 import dev.unroll.engine.spi.Storage;
 
@@ -16,7 +13,9 @@ import java.util.Map;
 
 /**
  * The oracle: every kernel as a plain loop, accumulating in double and rounding once when it stores. Written
- * to be obviously right, not fast; one code path serves F32 and F64 through {@link Dense}.
+ * to be obviously right, not fast; one code path serves F32 and F64 through {@link Dense}. The unrolled passes
+ * are the SPI's composed defaults on these primitives, so the oracle of the unrolled layers is their one
+ * definition ({@code UnrolledLayer}) run on plain loops.
  */
 final class ReferenceKernels implements BackendKernels {
 
@@ -144,15 +143,29 @@ final class ReferenceKernels implements BackendKernels {
     }
 
     @Override
-    public void unrolledForward(UnrolledModel model, Matrix x, Matrix z0, int layers, Tape tape, Matrix zOut) {
-        ReferenceUnrolled.forward(model, x, z0, layers, tape, zOut);
+    public void softThresholdBackward(Matrix u, Matrix tauPerRow, double scale, Matrix gradOut, Matrix gradU,
+                                      Matrix signSums) {
+        Dense ud = Dense.of(u);
+        Dense td = Dense.orNull(tauPerRow);
+        Dense gd = Dense.of(gradOut);
+        Dense od = Dense.of(gradU);
+        double[] sums = new double[u.rows()];
+        forEach(ud, (i, j) -> {
+            double tau = td == null ? scale : scale * td.get(i, 0);
+            double v = ud.get(i, j);
+            double g = Math.abs(v) > tau ? gd.get(i, j) : 0;
+            od.set(i, j, g);
+            sums[i] += Math.signum(v) * od.get(i, j);
+        });
+        if (signSums != null) {
+            Dense sd = Dense.of(signSums);
+            for (int i = 0; i < sums.length; i++) {
+                sd.set(i, 0, sums[i]);
+            }
+        }
     }
 
-    @Override
-    public void unrolledBackward(UnrolledModel model, Tape tape, Matrix gradZ, int lastLayers, ParameterSet grads,
-                                 Matrix gradD) {
-        ReferenceUnrolled.backward(model, tape, gradZ, lastLayers, grads, gradD);
-    }
+    // unrolledForward and unrolledBackward: the SPI's composed defaults, on the primitives above.
 
     @Override
     public double lassoObjective(Matrix d, Matrix x, Matrix z, double lambda, Matrix perSample, Matrix gradZ,
@@ -305,7 +318,7 @@ final class ReferenceKernels implements BackendKernels {
         // Nothing native to release.
     }
 
-    // ---------------------------------------------------------------- helpers shared with ReferenceUnrolled
+    // ---------------------------------------------------------------- helpers of the losses
 
     /** r = D z − x_b. */
     static double[] residual(Dense d, double[] z, Dense x, int b) {

@@ -69,22 +69,41 @@ public interface BackendKernels extends AutoCloseable {
     void softThreshold(Matrix u, Matrix tauPerRow, double scale, Matrix out, Matrix mask);
 
     /**
+     * The reverse of {@link #softThreshold}: {@code gradU = 1{|u| > τ} ⊙ gradOut} with τ as there (strict
+     * mask), and when {@code signSums} (rows×1) is not null, {@code signSums_i = Σ_j sign(u_ij)·gradU_ij},
+     * accumulated in at least the matrix's precision (∂ℓ/∂τ_i is its negative). {@code gradU} may be
+     * {@code gradOut} itself.
+     */
+    void softThresholdBackward(Matrix u, Matrix tauPerRow, double scale, Matrix gradOut, Matrix gradU,
+                               Matrix signSums);
+
+    /**
      * Runs the first {@code layers} layers of the unrolled network on the batch {@code x} (n×B), starting from
      * {@code z0} (m×B, or zeros when null). Writes z_layers into {@code zOut} when it is not null. When
-     * {@code tape} is not null, records z_0..z_layers into {@code tape.z(t)} and the pre-threshold values
-     * u_1..u_layers into {@code tape.u(t)}; the front door has already bound the tape to this call.
+     * {@code tape} is not null, records into it the layers of its window ({@link Tape#z}, {@link Tape#u} are
+     * null outside it); the front door has already bound the tape to this call.
+     *
+     * <p>The default composes each layer from this interface's primitives ({@code UnrolledLayer}: one
+     * definition per layer kind that every backend inherits). A backend may override it with fused passes;
+     * {@link #unrolledForward} and {@link #unrolledBackward} share the tape's backend-private contents (the
+     * residual record), so a backend overrides both or neither.
      */
-    void unrolledForward(UnrolledModel model, Matrix x, Matrix z0, int layers, Tape tape, Matrix zOut);
+    default void unrolledForward(UnrolledModel model, Matrix x, Matrix z0, int layers, Tape tape, Matrix zOut) {
+        ComposedUnrolled.forward(this, model, x, z0, layers, tape, zOut);
+    }
 
     /**
      * Reverse mode through the layers recorded on {@code tape}, from {@code gradZ} = ∂ℓ/∂z_k. Only the last
-     * {@code lastLayers} layers are differentiated (z at layer k − lastLayers is a constant); the other
-     * layers' gradients are zero. Overwrites every matrix of {@code grads} and, when not null, {@code gradD}
-     * with the part of ∂ℓ/∂D that flows through the layers (the loss's own ∂/∂D comes from
-     * {@link #lassoObjective}).
+     * {@code lastLayers} layers are differentiated (z at layer k − lastLayers is a constant; the front door
+     * has checked that the tape recorded them); the other layers' gradients are zero. Overwrites every matrix
+     * of {@code grads} and, when not null, {@code gradD} with the part of ∂ℓ/∂D that flows through the layers
+     * (the loss's own ∂/∂D comes from {@link #lassoObjective}). The default is composed from the primitives,
+     * as {@link #unrolledForward}'s.
      */
-    void unrolledBackward(UnrolledModel model, Tape tape, Matrix gradZ, int lastLayers,
-                          dev.unroll.engine.ParameterSet grads, Matrix gradD);
+    default void unrolledBackward(UnrolledModel model, Tape tape, Matrix gradZ, int lastLayers,
+                                  dev.unroll.engine.ParameterSet grads, Matrix gradD) {
+        ComposedUnrolled.backward(this, model, tape, gradZ, lastLayers, grads, gradD);
+    }
 
     /**
      * The Lasso objective F(Z) = (1/B) Σ_b [½‖x_b − D z_b‖² + λ‖z_b‖₁]. Writes each sample's term into

@@ -1,7 +1,5 @@
 package dev.unroll.solvers.gradients;
 
-import dev.unroll.engine.Backend;
-import dev.unroll.engine.DType;
 import dev.unroll.engine.InvalidArgumentException;
 import dev.unroll.engine.Matrix;
 import dev.unroll.engine.ShapeMismatchException;
@@ -56,19 +54,6 @@ final class CoderChecks {
         if (gradAlphas != null && gradAlphas.length != iterations) {
             throw new ShapeMismatchException("gradAlphas must hold " + iterations + " values, but holds "
                     + gradAlphas.length);
-        }
-    }
-
-    /** Writes packed doubles into a matrix of either precision. */
-    static void upload(Backend be, double[] values, Matrix dst) {
-        if (dst.dtype() == DType.F32) {
-            float[] f = new float[values.length];
-            for (int i = 0; i < f.length; i++) {
-                f[i] = (float) values[i];
-            }
-            be.upload(f, dst);
-        } else {
-            be.upload(values, dst);
         }
     }
 }

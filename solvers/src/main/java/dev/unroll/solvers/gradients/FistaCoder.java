@@ -20,8 +20,8 @@ import java.util.List;
  *   ȳ_{i−1} = ū − α_i Dᵀ(Dū)
  *   x̄_{i−1} = (1 + β_{i−1}) ȳ_{i−1} − β_i ȳ_i
  * </pre>
- * The SPI offers no elementwise product, so the one O(m·B) step ū = M ⊙ x̄ is done on the host (a download
- * of x_i and x̄_i and an upload of ū per iteration); every product with D stays on the backend.
+ * The mask product ū = M ⊙ x̄ is the backend's soft-threshold reverse at τ = 0 (whose mask is 1{x_i ≠ 0}), so
+ * the whole reverse pass stays on the backend: nothing of size m·B crosses to the host.
  */
 final class FistaCoder implements UnrolledCoder {
     private final Backend be;
@@ -203,7 +203,8 @@ final class FistaCoder implements UnrolledCoder {
                 }
             }
             Matrix xi = xAt(i);
-            maskOnHost(xi, xbar, ubar);
+            // ū = 1{x_i ≠ 0} ⊙ x̄: ST's output is non-zero exactly where |u| > τ, so |x_i| > 0 is its mask
+            be.softThresholdBackward(xi, 0, xbar, ubar, null);
             be.copy(x, rv);
             be.gemm(Transpose.NO, Transpose.NO, 1, d, yp, -1, rv);
             be.gemm(Transpose.NO, Transpose.NO, 1, d, ubar, 0, duv);
@@ -220,18 +221,6 @@ final class FistaCoder implements UnrolledCoder {
             be.copy(ubar, ybar);
             be.gemm(Transpose.YES, Transpose.NO, -a, d, duv, 1, ybar);
         }
-    }
-
-    /** ū = 1{x_i ≠ 0} ⊙ x̄ (the mask of the strict threshold: ST's output is non-zero exactly where |u| &gt; τ). */
-    private void maskOnHost(Matrix xi, Matrix xbar, Matrix ubar) {
-        double[] xs = be.toDoubleArray(xi);
-        double[] g = be.toDoubleArray(xbar);
-        for (int k = 0; k < g.length; k++) {
-            if (xs[k] == 0) {
-                g[k] = 0;
-            }
-        }
-        CoderChecks.upload(be, g, ubar);
     }
 
     @Override

@@ -14,8 +14,8 @@ import java.util.Arrays;
 /**
  * Unrolled ISTA on the backend's own unrolled kernels: a STEP layer with step α is one ISTA iteration
  * z ← ST(z − αDᵀ(Dz − x), λα), so N iterations are an N-layer STEP network, and the SPI's reverse mode
- * gives ∂/∂D and ∂/∂α with truncation. The first N − K iterations run as a network without a tape; the last
- * K as a second network, recorded, that starts from the first one's output.
+ * gives ∂/∂D and ∂/∂α with truncation. Its tape records only the last K layers (a tape window), the ones a
+ * truncated reverse pass reads; the first N − K run through the backend's scratch.
  */
 final class IstaCoder implements UnrolledCoder {
     private final Backend be;
@@ -24,12 +24,12 @@ final class IstaCoder implements UnrolledCoder {
     private final int capacity;
     private final int iterations;
     private final int recordDepth;
-    private final ParameterSet prefixParams;
-    private final ParameterSet suffixParams;
-    private final ParameterSet suffixGrads;
+    private final ParameterSet params;
+    private final ParameterSet grads;
+    /** The last K layers' record, or null when K = 0 (then {@link #codes} holds the output). */
     private final Tape tape;
-    private final Matrix middle;
-    private UnrolledModel suffixModel;
+    private final Matrix codes;
+    private UnrolledModel model;
     private Matrix output;
     private int batch;
 
@@ -40,34 +40,29 @@ final class IstaCoder implements UnrolledCoder {
         this.capacity = capacity;
         this.iterations = iterations;
         this.recordDepth = recordDepth;
-        int prefix = iterations - recordDepth;
-        ParameterSet pp = null;
-        ParameterSet sp = null;
-        ParameterSet sg = null;
+        NetworkSpec spec = new NetworkSpec(Parametrization.STEP, iterations, n, m, dtype);
+        ParameterSet p = null;
+        ParameterSet g = null;
         Tape tp = null;
-        Matrix mid = null;
+        Matrix out = null;
         try {
-            if (prefix > 0) {
-                pp = be.newParameters(new NetworkSpec(Parametrization.STEP, prefix, n, m, dtype));
-                mid = be.allocate(dtype, m, capacity);
-            }
+            p = be.newParameters(spec);
             if (recordDepth > 0) {
-                NetworkSpec spec = new NetworkSpec(Parametrization.STEP, recordDepth, n, m, dtype);
-                sp = be.newParameters(spec);
-                sg = be.newParameters(spec);
-                tp = be.newTape(spec, capacity);
+                g = be.newParameters(spec);
+                tp = be.newTape(spec, capacity, recordDepth);
+            } else {
+                out = be.allocate(dtype, m, capacity);
             }
         } catch (RuntimeException e) {
-            for (AutoCloseable c : new AutoCloseable[]{pp, sp, sg, tp, mid}) {
+            for (AutoCloseable c : new AutoCloseable[]{p, g, tp, out}) {
                 closeQuietly(c);
             }
             throw e;
         }
-        this.prefixParams = pp;
-        this.suffixParams = sp;
-        this.suffixGrads = sg;
+        this.params = p;
+        this.grads = g;
         this.tape = tp;
-        this.middle = mid;
+        this.codes = out;
     }
 
     private static void closeQuietly(AutoCloseable c) {
@@ -104,24 +99,13 @@ final class IstaCoder implements UnrolledCoder {
     public void forward(Matrix d, Matrix x, double lambda, double[] alphas) {
         CoderChecks.forwardArguments(d, x, lambda, alphas, n, m, capacity, iterations);
         batch = x.cols();
-        int prefix = iterations - recordDepth;
-        Matrix start = null;
-        if (prefix > 0) {
-            for (int t = 0; t < prefix; t++) {
-                be.fill(prefixParams.get(t, ParamKind.STEP_SIZE), alphas[t]);
-            }
-            start = middle.columns(0, batch);
-            be.unrolledForward(new UnrolledModel(prefixParams, d, lambda), x, null, prefix, null, start);
-            output = start;
+        for (int t = 0; t < iterations; t++) {
+            be.fill(params.get(t, ParamKind.STEP_SIZE), alphas[t]);
         }
-        if (recordDepth > 0) {
-            for (int t = 0; t < recordDepth; t++) {
-                be.fill(suffixParams.get(t, ParamKind.STEP_SIZE), alphas[prefix + t]);
-            }
-            suffixModel = new UnrolledModel(suffixParams, d, lambda);
-            be.unrolledForward(suffixModel, x, start, recordDepth, tape, null);
-            output = tape.z(recordDepth);
-        }
+        model = new UnrolledModel(params, d, lambda);
+        Matrix out = codes == null ? null : codes.columns(0, batch);
+        be.unrolledForward(model, x, null, iterations, tape, out);
+        output = tape != null ? tape.z(iterations) : out;
     }
 
     @Override
@@ -142,18 +126,17 @@ final class IstaCoder implements UnrolledCoder {
             }
             return;
         }
-        be.unrolledBackward(suffixModel, tape, gradOutput, suffixGrads, gradD, depth);
+        be.unrolledBackward(model, tape, gradOutput, grads, gradD, depth);
         if (gradAlphas != null) {
-            int prefix = iterations - recordDepth;
-            for (int t = recordDepth - depth; t < recordDepth; t++) {
-                gradAlphas[prefix + t] = be.toDoubleArray(suffixGrads.get(t, ParamKind.STEP_SIZE))[0];
+            for (int t = iterations - depth; t < iterations; t++) {
+                gradAlphas[t] = be.toDoubleArray(grads.get(t, ParamKind.STEP_SIZE))[0];
             }
         }
     }
 
     @Override
     public void close() {
-        for (AutoCloseable c : new AutoCloseable[]{prefixParams, suffixParams, suffixGrads, tape, middle}) {
+        for (AutoCloseable c : new AutoCloseable[]{params, grads, tape, codes}) {
             closeQuietly(c);
         }
     }
