@@ -1,0 +1,131 @@
+package dev.unroll.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.unroll.engine.Backend;
+import dev.unroll.engine.Backends;
+import dev.unroll.engine.DType;
+import dev.unroll.engine.InvalidArgumentException;
+import dev.unroll.engine.Parametrization;
+import dev.unroll.solvers.LassoProblem;
+import dev.unroll.solvers.data.CodingData;
+import dev.unroll.solvers.data.Generators;
+import dev.unroll.solvers.network.UnrolledNetwork;
+import dev.unroll.solvers.training.Trainer;
+import dev.unroll.solvers.training.TrainingMode;
+import dev.unroll.solvers.training.TrainingOptions;
+import dev.unroll.solvers.training.TrainingResult;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Data-parallel training on a local[2] Spark against the single-machine {@link Trainer}. */
+class SparkTrainTest {
+    private static SparkSession spark;
+    private static Backend be;
+    private static LassoProblem problem;
+    private static CodingData data;
+
+    @BeforeAll
+    static void start() {
+        spark = LocalSpark.start("SparkTrainTest");
+        be = Backends.open("reference");
+        data = Generators.simulated(90, 10, 6, 90, 7);
+        problem = LassoProblem.create(be, DType.F64, data.dictionary(), 0.1);
+    }
+
+    @AfterAll
+    static void stop() {
+        problem.close();
+        be.close();
+        spark.stop();
+    }
+
+    @Test
+    void theLineSearchOverFourPartitionsTrainsTheNetworkTheTrainerTrains() {
+        TrainingOptions options = TrainingOptions.defaults().withMode(TrainingMode.RECURSIVE).withMaxIterations(12);
+        try (UnrolledNetwork local = UnrolledNetwork.create(problem, Parametrization.LISTA, 3);
+             UnrolledNetwork spread = UnrolledNetwork.create(problem, Parametrization.LISTA, 3)) {
+            TrainingResult expected = Trainer.train(local, data.signals(), options);
+            // Chunks of 7 signals: each partition's share is itself a sum of several backend calls.
+            TrainingResult got = SparkTrainer.train(spread, LocalSpark.signals(spark, data.signals(), 4), "signal",
+                    options, 7);
+            assertEquals(expected.iterations(), got.iterations());
+            assertEquals(expected.reason(), got.reason());
+            assertArrayEquals(expected.lossHistory(), got.lossHistory(), 1e-12);
+            assertArrayEquals(ParameterVector.of(be, local.parameters()), ParameterVector.of(be, spread.parameters()),
+                    1e-9);
+        }
+    }
+
+    @Test
+    void aRunIsReproducibleBitForBitForAGivenPartitioning() {
+        TrainingOptions options = TrainingOptions.defaults().withMode(TrainingMode.ONESHOT).withMaxIterations(6);
+        Dataset<Row> signals = LocalSpark.signals(spark, data.signals(), 5);
+        double[][] params = new double[2][];
+        for (int r = 0; r < 2; r++) {
+            try (UnrolledNetwork net = UnrolledNetwork.create(problem, Parametrization.COUPLED, 2)) {
+                SparkTrainer.train(net, signals, "signal", options, 4);
+                params[r] = ParameterVector.of(be, net.parameters());
+            }
+        }
+        assertArrayEquals(params[0], params[1], 0.0);
+    }
+
+    @Test
+    void adamOverSampledPartitionsLowersTheLossAndRepeatsWithItsSeed() {
+        TrainingOptions options = TrainingOptions.defaults().withMode(TrainingMode.ONESHOT).withMaxIterations(18)
+                .withAdam(1e-3, 0).withSeed(5);
+        Dataset<Row> signals = LocalSpark.signals(spark, data.signals(), 6);
+        double[][] params = new double[2][];
+        for (int r = 0; r < 2; r++) {
+            try (UnrolledNetwork net = UnrolledNetwork.create(problem, Parametrization.LISTA, 2)) {
+                TrainingResult res = SparkTrainer.train(net, signals, "signal", options);
+                double[] h = res.lossHistory();
+                assertEquals(18, res.iterations());
+                assertEquals(4, h.length, "the start and one full loss per epoch of 6 partitions");
+                assertTrue(res.finalLoss() < h[0], "Adam lowered the loss: " + java.util.Arrays.toString(h));
+                params[r] = ParameterVector.of(be, net.parameters());
+            }
+        }
+        assertArrayEquals(params[0], params[1], 0.0);
+    }
+
+    @Test
+    void theExecutorsKeepOneNetworkPerTaskSlotAcrossSteps() {
+        int before = ExecutorNetworks.made();
+        TrainingOptions options = TrainingOptions.defaults().withMode(TrainingMode.ONESHOT).withMaxIterations(5);
+        try (UnrolledNetwork net = UnrolledNetwork.create(problem, Parametrization.STEP, 2)) {
+            SparkTrainer.train(net, LocalSpark.signals(spark, data.signals(), 4), "signal", options);
+        }
+        int made = ExecutorNetworks.made() - before;
+        // Dozens of partition tasks over the steps, but local[2] runs at most two at once.
+        assertTrue(made >= 1 && made <= 2, "workers made: " + made);
+    }
+
+    @Test
+    void aBadTrainingRowFailsWithItsReason() {
+        StructType schema = new StructType().add("signal", DataTypes.createArrayType(DataTypes.DoubleType));
+        double[] nan = data.signals().columns(0, 1).values();
+        nan[1] = Double.NaN;
+        Dataset<Row> bad = spark.createDataFrame(List.of(RowFactory.create(data.signals().columns(1, 2).values()),
+                RowFactory.create(nan)), schema);
+        try (UnrolledNetwork net = UnrolledNetwork.create(problem, Parametrization.LISTA, 1)) {
+            Exception e = assertThrows(Exception.class,
+                    () -> SparkTrainer.train(net, bad, "signal", TrainingOptions.defaults().withMaxIterations(1)));
+            assertTrue(e.getMessage().contains("value 1 is NaN"), e.getMessage());
+        }
+        assertThrows(InvalidArgumentException.class, () -> SparkTrainer.train(null, bad, "x",
+                TrainingOptions.defaults()));
+    }
+}
