@@ -18,22 +18,10 @@ final class Jobs {
             throw new InvalidArgumentException(app + ": no Spark master is set: run it with spark-submit --master "
                     + "URL, or with java -Dspark.master=local[2] for local mode");
         }
-        quietLogs();
         SparkSession spark = SparkSession.builder().appName(app).getOrCreate();
+        // Spark logs every task at INFO, which would bury the job's own lines (its start-up lines remain).
         spark.sparkContext().setLogLevel("WARN");
         return spark;
-    }
-
-    /**
-     * Warnings and errors only: Spark logs its start-up and every task at INFO, which would bury the job's
-     * own lines. Only where Spark logs through Log4j 2, its default; another logging set-up is left alone.
-     */
-    private static void quietLogs() {
-        try {
-            org.apache.logging.log4j.core.config.Configurator.setRootLevel(org.apache.logging.log4j.Level.WARN);
-        } catch (LinkageError notLog4j) {
-            // A cluster with another logging back end: its own configuration decides.
-        }
     }
 
     /** Runs {@code body}; a bad option or input ends the JVM with status 2 and one line, not a stack trace. */

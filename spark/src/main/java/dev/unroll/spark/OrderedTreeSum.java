@@ -32,7 +32,9 @@ final class OrderedTreeSum {
     static double[] sum(JavaRDD<Tuple2<Integer, double[]>> partials, int partitions, int fanIn) {
         JavaRDD<Tuple2<Integer, double[]>> level = partials;
         int count = partitions;
-        while (count > fanIn) {
+        // A level only where it relieves the driver, as treeAggregate decides: a few partitions go straight to it
+        // (one stage, not two).
+        while (count > fanIn + (count + fanIn - 1) / fanIn) {
             int groups = (count + fanIn - 1) / fanIn;
             level = JavaPairRDD.fromJavaRDD(level.map(t -> new Tuple2<>(t._1 / fanIn, t)))
                     .groupByKey(groups)

@@ -35,7 +35,8 @@ import org.apache.spark.sql.types.StructType;
  * ({@code unroll.threads=1} unless set), so a task slot is one core. Prints a Markdown table and the size of
  * one gradient, the term of the scaling model that crosses the network each step. Options (defaults):
  * {@code --signals 20000 --n 64 --m 128 --layers 10 --parametrization lista --steps 10 --partitions 8
- * --masters local[1],local[2]}. Timing needs a quiet machine.
+ * --masters local[1],local[2]}. Each measurement follows a warm-up run (model load, JIT). Timing needs a
+ * quiet machine.
  */
 public final class SparkScaling {
     private static final String APP = "unroll-spark-scaling";
@@ -63,6 +64,7 @@ public final class SparkScaling {
             TrainingOptions options = TrainingOptions.defaults().withMode(TrainingMode.ONESHOT).withMaxIterations(steps);
             Path model = Files.createTempFile("unroll-scaling", ".safetensors");
             List<String> table = new ArrayList<>();
+            TrainingOptions warmUp = options.withMaxIterations(2);
             try (Backend be = Backends.open();
                  LassoProblem problem = LassoProblem.create(be, DType.F64, data.dictionary(), 0.1)) {
                 long paramCount;
@@ -70,6 +72,9 @@ public final class SparkScaling {
                 try (UnrolledNetwork net = UnrolledNetwork.create(problem, kind, layers)) {
                     ModelFiles.save(net, model);
                     paramCount = net.parameters().count();
+                    try (UnrolledNetwork first = UnrolledNetwork.create(problem, kind, layers)) {
+                        Trainer.train(first, data.signals(), warmUp); // JIT: the timed run starts warm
+                    }
                     TrainingResult r = Trainer.train(net, data.signals(), options);
                     trainerSecondsPerStep = r.elapsed().toNanos() / 1e9 / Math.max(1, r.iterations());
                 }
@@ -91,6 +96,9 @@ public final class SparkScaling {
                         encodeOnce(in, model);
                         double perSecond = signals / ((System.nanoTime() - t0) / 1e9);
                         double sparkSecondsPerStep;
+                        try (UnrolledNetwork first = UnrolledNetwork.create(problem, kind, layers)) {
+                            SparkTrainer.train(first, in, "signal", warmUp); // the executors' networks, JIT
+                        }
                         try (UnrolledNetwork net = UnrolledNetwork.create(problem, kind, layers)) {
                             TrainingResult r = SparkTrainer.train(net, in, "signal", options);
                             sparkSecondsPerStep = r.elapsed().toNanos() / 1e9 / Math.max(1, r.iterations());

@@ -18,7 +18,11 @@ import dev.unroll.solvers.training.Trainer;
 import dev.unroll.solvers.training.TrainingMode;
 import dev.unroll.solvers.training.TrainingOptions;
 import dev.unroll.solvers.training.TrainingResult;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -28,6 +32,7 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import scala.Tuple2;
 
 /** Data-parallel training on a local[2] Spark against the single-machine {@link Trainer}. */
 class SparkTrainTest {
@@ -52,13 +57,14 @@ class SparkTrainTest {
     }
 
     @Test
-    void theLineSearchOverFourPartitionsTrainsTheNetworkTheTrainerTrains() {
+    void theLineSearchOverSixPartitionsTrainsTheNetworkTheTrainerTrains() {
         TrainingOptions options = TrainingOptions.defaults().withMode(TrainingMode.RECURSIVE).withMaxIterations(12);
         try (UnrolledNetwork local = UnrolledNetwork.create(problem, Parametrization.LISTA, 3);
              UnrolledNetwork spread = UnrolledNetwork.create(problem, Parametrization.LISTA, 3)) {
             TrainingResult expected = Trainer.train(local, data.signals(), options);
-            // Chunks of 7 signals: each partition's share is itself a sum of several backend calls.
-            TrainingResult got = SparkTrainer.train(spread, LocalSpark.signals(spark, data.signals(), 4), "signal",
+            // Chunks of 7 signals: each partition's share is itself a sum of several backend calls; 6 partitions
+            // are summed in two levels (fan-in 3), as a large training set would be.
+            TrainingResult got = SparkTrainer.train(spread, LocalSpark.signals(spark, data.signals(), 6), "signal",
                     options, 7);
             assertEquals(expected.iterations(), got.iterations());
             assertEquals(expected.reason(), got.reason());
@@ -127,5 +133,31 @@ class SparkTrainTest {
         }
         assertThrows(InvalidArgumentException.class, () -> SparkTrainer.train(null, bad, "x",
                 TrainingOptions.defaults()));
+    }
+
+    /** The fixed-order sum under the training set: the left-to-right sum in partition order, whatever the scheduling. */
+    @Test
+    void aTreeOfTwoLevelsAddsInPartitionOrderAndRepeatsExactly() {
+        int partitions = 10; // fan-in 4: 10 partials → 3 → the driver
+        List<Double> values = new ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            values.add(Math.pow(10, (p % 3) * 8) * (1 + p / 7.0)); // magnitudes 1, 1e8, 1e16: order matters
+        }
+        JavaRDD<Double> rdd = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(values, partitions);
+        JavaRDD<Tuple2<Integer, double[]>> partials = rdd.mapPartitionsWithIndex((p, it) ->
+                Collections.singletonList(new Tuple2<>(p, new double[] {it.next(), 1})).iterator(), true);
+        int fanIn = OrderedTreeSum.fanIn(partitions);
+        assertEquals(4, fanIn);
+        double[] first = OrderedTreeSum.sum(partials, partitions, fanIn);
+        // The tree's grouping, computed here: ((v0+v1+v2+v3) + (v4+..+v7)) + (v8+v9).
+        double[] group = new double[3];
+        for (int p = 0; p < partitions; p++) {
+            group[p / 4] = p % 4 == 0 ? values.get(p) : group[p / 4] + values.get(p);
+        }
+        assertEquals(group[0] + group[1] + group[2], first[0], 0.0);
+        assertEquals(partitions, first[1], 0.0);
+        for (int r = 0; r < 3; r++) {
+            assertArrayEquals(first, OrderedTreeSum.sum(partials, partitions, fanIn), 0.0);
+        }
     }
 }
