@@ -24,12 +24,21 @@ final class ExecutorModels {
     private ExecutorModels() {
     }
 
-    /** The solver of {@code model} with batches of up to {@code batch} signals, loaded on first use. */
+    /**
+     * The solver of {@code model} with batches of up to {@code batch} signals, loaded on first use. A file
+     * rewritten since (another size or modification time) is loaded again: an executor outlives a job, and a
+     * model retrained under the same name must not be served stale.
+     */
     static synchronized Solver solver(String model, int batch) {
-        String key = model + "#" + batch;
+        Path file = locate(model);
+        String key;
+        try {
+            key = file.toAbsolutePath() + "#" + Files.size(file) + "#" + Files.getLastModifiedTime(file) + "#" + batch;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the model " + file + " on this executor: " + e.getMessage(), e);
+        }
         Solver s = SOLVERS.get(key);
         if (s == null) {
-            Path file = locate(model);
             try {
                 ModelFiles.LoadedModel loaded = JvmBackend.own(ModelFiles.load(file, JvmBackend.get()));
                 s = JvmBackend.own(Solver.of(loaded.network(), new Batching(false, batch, java.time.Duration.ZERO)));

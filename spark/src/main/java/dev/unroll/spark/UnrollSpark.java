@@ -60,12 +60,15 @@ public final class UnrollSpark {
             }
         }
         int index = SignalCells.columnIndex(in, column);
-        boolean floatCodes = modelIsF32(ExecutorModels.locate(model.toString()));
+        Path located = ExecutorModels.locate(model.toString());
+        boolean floatCodes = modelIsF32(located);
         StructType out = in
                 .add(CODES, DataTypes.createArrayType(floatCodes ? DataTypes.FloatType : DataTypes.DoubleType, false),
                         true)
                 .add(ERROR, DataTypes.StringType, true);
-        return signals.mapPartitions(new PartitionEncoder(model.toString(), index, batch, floatCodes),
+        // Absolute, so executors with another working directory find it on a shared file system; where they do
+        // not, they look for a file of its name shipped with --files.
+        return signals.mapPartitions(new PartitionEncoder(located.toAbsolutePath().toString(), index, batch, floatCodes),
                 Encoders.row(out));
     }
 
