@@ -37,7 +37,7 @@ public final class SparkTrainingSet implements TrainingSet {
     private final UnrolledNetwork net;
     private final Backend be;
     private final JavaSparkContext sc;
-    private final String run = UUID.randomUUID().toString();
+    private final String runId = UUID.randomUUID().toString();
     private final JavaRDD<double[]> chunks;
     private final Broadcast<NetworkShape> shape;
     private final int chunk;
@@ -126,8 +126,7 @@ public final class SparkTrainingSet implements TrainingSet {
 
     @Override
     public double evaluate(int outputLayers) {
-        double[] total = OrderedTreeSum.sum(partials(outputLayers, true), partitions, fanIn);
-        return keep(total);
+        return keep(run(outputLayers, true, -1));
     }
 
     @Override
@@ -146,7 +145,7 @@ public final class SparkTrainingSet implements TrainingSet {
 
     @Override
     public double loss(int outputLayers) {
-        double[] total = OrderedTreeSum.sum(partials(outputLayers, false), partitions, fanIn);
+        double[] total = run(outputLayers, false, -1);
         return total[1] / total[0];
     }
 
@@ -165,9 +164,7 @@ public final class SparkTrainingSet implements TrainingSet {
 
     @Override
     public double evaluateBatch(int batch, int outputLayers) {
-        // Only the batch's partition runs: a job over one partition, not a pass over the data.
-        List<Tuple2<Integer, double[]>>[] one = partials(outputLayers, true).collectPartitions(new int[] {order[batch]});
-        return keep(one[0].get(0)._2);
+        return keep(run(outputLayers, true, order[batch]));
     }
 
     /** Keeps the gradient sums of {@code total} for {@link #gradient} and returns its mean loss. */
@@ -177,14 +174,28 @@ public final class SparkTrainingSet implements TrainingSet {
         return total[1] / total[0];
     }
 
-    /** Each partition's sums at the driver's current parameters, broadcast for this job only. */
-    private JavaRDD<Tuple2<Integer, double[]>> partials(int outputLayers, boolean withGradient) {
+    /**
+     * One job at the driver's current parameters: the sums over every partition ({@code only} &lt; 0), or over
+     * partition {@code only} alone (a job over one partition, not a pass over the data).
+     */
+    private double[] run(int outputLayers, boolean withGradient, int only) {
         Broadcast<double[]> params = sc.broadcast(ParameterVector.of(be, net.parameters()));
+        try {
+            JavaRDD<Tuple2<Integer, double[]>> partials = partials(params, outputLayers, withGradient);
+            return only < 0 ? OrderedTreeSum.sum(partials, partitions, fanIn)
+                    : partials.collectPartitions(new int[] {only})[0].get(0)._2;
+        } finally {
+            // Freed at once: a LISTA's parameters are megabytes, and a run broadcasts them at every evaluation.
+            params.destroy();
+        }
+    }
+
+    /** Each partition's sums at the parameters {@code params}. */
+    private JavaRDD<Tuple2<Integer, double[]>> partials(Broadcast<double[]> params, int outputLayers,
+                                                        boolean withGradient) {
         Broadcast<NetworkShape> s = shape;
-        String id = run;
+        String id = runId;
         int capacity = chunk;
-        // The broadcast is not destroyed here: the RDD is lazy, and Spark's ContextCleaner frees it once the
-        // RDD is gone; it is one parameter vector per step.
         return chunks.mapPartitionsWithIndex((p, it) -> {
             GradientWorker w = ExecutorNetworks.borrow(id, () -> new GradientWorker(JvmBackend.get(), s.value(), capacity));
             try {
@@ -200,7 +211,7 @@ public final class SparkTrainingSet implements TrainingSet {
     @Override
     public void close() {
         chunks.unpersist(false);
-        shape.unpersist(false);
-        ExecutorNetworks.forget(run);
+        shape.destroy();
+        ExecutorNetworks.forget(runId);
     }
 }
