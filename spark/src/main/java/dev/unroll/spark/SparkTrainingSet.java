@@ -60,7 +60,13 @@ public final class SparkTrainingSet implements TrainingSet {
         this.fanIn = OrderedTreeSum.fanIn(partitions);
         // One pass that also fills the cache: each partition's count and largest |x|.
         int n = net.problem().signalDim();
-        List<double[]> stats = chunks.mapPartitions(it -> stats(it, n), true).collect();
+        List<double[]> stats;
+        try {
+            stats = chunks.mapPartitions(it -> stats(it, n), true).collect();
+        } catch (Exception e) { // Spark's SparkException is checked but undeclared: caught as Exception
+            chunks.unpersist(false);
+            throw badRowOr(e);
+        }
         List<Integer> filled = new ArrayList<>();
         long total = 0;
         double largest = 0;
@@ -96,6 +102,17 @@ public final class SparkTrainingSet implements TrainingSet {
         return new SparkTrainingSet(net, data, column, chunk);
     }
 
+    /** The bad row's own error where a task failed on one, without Spark's wrapping; else {@code e} as it is. */
+    private static RuntimeException badRowOr(Exception e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof InvalidArgumentException bad) {
+                return new InvalidArgumentException(bad.getMessage());
+            }
+        }
+        return e instanceof RuntimeException r ? r
+                : new IllegalStateException("reading the training set failed: " + e.getMessage(), e);
+    }
+
     private static Iterator<double[]> stats(Iterator<double[]> chunks, int n) {
         double count = 0;
         double largest = 0;
@@ -110,8 +127,8 @@ public final class SparkTrainingSet implements TrainingSet {
     }
 
     @Override
-    public int signals() {
-        return Math.toIntExact(signals);
+    public long signals() {
+        return signals;
     }
 
     /** The partitions the signals are spread over. */

@@ -56,7 +56,7 @@ final class HostTrainingSet implements TrainingSet {
     }
 
     @Override
-    public int signals() {
+    public long signals() {
         return hostX.cols();
     }
 

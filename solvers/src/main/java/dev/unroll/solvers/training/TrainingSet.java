@@ -12,8 +12,8 @@ import dev.unroll.solvers.data.NumpyRandom;
  * Every loss is the mean over the signals it covers. Not thread-safe: one trainer calls it.
  */
 public interface TrainingSet extends AutoCloseable {
-    /** The number of training signals N. */
-    int signals();
+    /** The number of training signals N (a long: a set spread over a cluster may hold more than 2³¹). */
+    long signals();
 
     /** The largest |x| of the training signals: the scale the message about a non-finite start names. */
     double largestAbs();
