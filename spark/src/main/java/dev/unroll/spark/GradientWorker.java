@@ -14,7 +14,7 @@ import java.util.Iterator;
  * One task's share of a training step on an executor: a copy of the network on the JVM's backend, set to
  * the broadcast parameters, and the {@link TrainingLoss} of the single-machine trainer, run over the
  * partition's chunks of signals. Returns sums, not means, so partitions of any size add up: {@code [count,
- * Σ count_c·loss_c, Σ count_c·∂loss_c/∂p …]}. Kept between steps by {@link ExecutorNetworks}.
+ * Σ count_c·loss_c, Σ count_c·∂loss_c/∂p …]}. Kept between steps by {@link ExecutorWorkers}.
  */
 final class GradientWorker implements AutoCloseable {
     private final Backend be;

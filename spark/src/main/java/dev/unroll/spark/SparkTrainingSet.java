@@ -9,7 +9,6 @@ import dev.unroll.solvers.network.UnrolledNetwork;
 import dev.unroll.solvers.training.TrainingSet;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.List;
 import java.util.UUID;
 import org.apache.spark.api.java.JavaRDD;
@@ -58,29 +57,17 @@ public final class SparkTrainingSet implements TrainingSet {
         this.chunks = TrainingChunks.of(data, column, net.problem().signalDim(), chunk);
         this.partitions = chunks.getNumPartitions();
         this.fanIn = OrderedTreeSum.fanIn(partitions);
-        // One pass that also fills the cache: each partition's count and largest |x|.
-        int n = net.problem().signalDim();
-        List<double[]> stats;
-        try {
-            stats = chunks.mapPartitions(it -> stats(it, n), true).collect();
-        } catch (Exception e) { // Spark's SparkException is checked but undeclared: caught as Exception
-            chunks.unpersist(false);
-            throw badRowOr(e);
-        }
+        TrainingChunks.Scan scan = TrainingChunks.scan(chunks, net.problem().signalDim());
         List<Integer> filled = new ArrayList<>();
-        long total = 0;
-        double largest = 0;
-        for (int p = 0; p < stats.size(); p++) {
-            total += (long) stats.get(p)[0];
-            largest = Math.max(largest, stats.get(p)[1]);
-            if (stats.get(p)[0] > 0) {
+        for (int p = 0; p < scan.counts().length; p++) {
+            if (scan.counts()[p] > 0) {
                 filled.add(p);
             }
         }
         this.nonEmpty = filled.stream().mapToInt(Integer::intValue).toArray();
         this.order = nonEmpty.clone();
-        this.signals = total;
-        this.largestAbs = largest;
+        this.signals = scan.total();
+        this.largestAbs = scan.largestAbs();
         this.shape = sc.broadcast(NetworkShape.of(net));
     }
 
@@ -100,30 +87,6 @@ public final class SparkTrainingSet implements TrainingSet {
             throw new InvalidArgumentException("chunk must be ≥ 1 signal, but is " + chunk);
         }
         return new SparkTrainingSet(net, data, column, chunk);
-    }
-
-    /** The bad row's own error where a task failed on one, without Spark's wrapping; else {@code e} as it is. */
-    private static RuntimeException badRowOr(Exception e) {
-        for (Throwable c = e; c != null; c = c.getCause()) {
-            if (c instanceof InvalidArgumentException bad) {
-                return new InvalidArgumentException(bad.getMessage());
-            }
-        }
-        return e instanceof RuntimeException r ? r
-                : new IllegalStateException("reading the training set failed: " + e.getMessage(), e);
-    }
-
-    private static Iterator<double[]> stats(Iterator<double[]> chunks, int n) {
-        double count = 0;
-        double largest = 0;
-        while (chunks.hasNext()) {
-            double[] c = chunks.next();
-            for (double v : c) {
-                largest = Math.max(largest, Math.abs(v));
-            }
-            count += c.length / n;
-        }
-        return Collections.singletonList(new double[] {count, largest}).iterator();
     }
 
     @Override
@@ -214,12 +177,12 @@ public final class SparkTrainingSet implements TrainingSet {
         String id = runId;
         int capacity = chunk;
         return chunks.mapPartitionsWithIndex((p, it) -> {
-            GradientWorker w = ExecutorNetworks.borrow(id, () -> new GradientWorker(JvmBackend.get(), s.value(), capacity));
+            GradientWorker w = ExecutorWorkers.borrow(id, () -> new GradientWorker(JvmBackend.get(), s.value(), capacity));
             try {
                 double[] sums = w.evaluate(params.value(), it, outputLayers, withGradient);
                 return Collections.singletonList(new Tuple2<>(p, sums)).iterator();
             } finally {
-                ExecutorNetworks.giveBack(id, w);
+                ExecutorWorkers.giveBack(id, w);
             }
         }, true);
     }
@@ -229,6 +192,6 @@ public final class SparkTrainingSet implements TrainingSet {
     public void close() {
         chunks.unpersist(false);
         shape.destroy();
-        ExecutorNetworks.forget(runId);
+        ExecutorWorkers.forget(runId);
     }
 }

@@ -28,6 +28,62 @@ final class TrainingChunks {
         return chunks.persist(StorageLevel.MEMORY_AND_DISK());
     }
 
+    /**
+     * Each partition's signal count, their total and the largest |x|, in one pass that also fills the cache.
+     * A bad row fails it with the row's own {@link InvalidArgumentException} (not Spark's wrapping of the task
+     * that met it), and the cache is dropped.
+     *
+     * @param counts     signals per partition
+     * @param total      all signals
+     * @param largestAbs the largest |x|
+     */
+    record Scan(long[] counts, long total, double largestAbs) {
+    }
+
+    /** Scans {@code chunks} (signals of dimension {@code n}); see {@link Scan}. */
+    static Scan scan(JavaRDD<double[]> chunks, int n) {
+        List<double[]> stats;
+        try {
+            stats = chunks.mapPartitions(it -> stats(it, n), true).collect();
+        } catch (Exception e) { // Spark's SparkException is checked but undeclared: caught as Exception
+            chunks.unpersist(false);
+            throw badRowOr(e);
+        }
+        long[] counts = new long[stats.size()];
+        long total = 0;
+        double largest = 0;
+        for (int p = 0; p < counts.length; p++) {
+            counts[p] = (long) stats.get(p)[0];
+            total += counts[p];
+            largest = Math.max(largest, stats.get(p)[1]);
+        }
+        return new Scan(counts, total, largest);
+    }
+
+    private static Iterator<double[]> stats(Iterator<double[]> chunks, int n) {
+        double count = 0;
+        double largest = 0;
+        while (chunks.hasNext()) {
+            double[] c = chunks.next();
+            for (double v : c) {
+                largest = Math.max(largest, Math.abs(v));
+            }
+            count += c.length / n;
+        }
+        return java.util.Collections.singletonList(new double[] {count, largest}).iterator();
+    }
+
+    /** The bad row's own error where a task failed on one, without Spark's wrapping; else {@code e} as it is. */
+    private static RuntimeException badRowOr(Exception e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof InvalidArgumentException bad) {
+                return new InvalidArgumentException(bad.getMessage());
+            }
+        }
+        return e instanceof RuntimeException r ? r
+                : new IllegalStateException("reading the training set failed: " + e.getMessage(), e);
+    }
+
     private static Iterator<double[]> pack(int partition, Iterator<Row> rows, int column, int n, int chunk) {
         List<double[]> out = new ArrayList<>();
         double[] block = new double[n * chunk];

@@ -13,6 +13,12 @@ import dev.unroll.engine.Parametrization;
 import dev.unroll.solvers.LassoProblem;
 import dev.unroll.solvers.data.CodingData;
 import dev.unroll.solvers.data.Generators;
+import dev.unroll.solvers.data.NumpyRandom;
+import dev.unroll.solvers.dictionary.DictionaryLearning;
+import dev.unroll.solvers.dictionary.DlMethod;
+import dev.unroll.solvers.dictionary.DlOptions;
+import dev.unroll.solvers.dictionary.DlResult;
+import dev.unroll.solvers.dictionary.SyntheticDictionaryData;
 import dev.unroll.solvers.network.UnrolledNetwork;
 import dev.unroll.solvers.training.Trainer;
 import dev.unroll.solvers.training.TrainingMode;
@@ -34,7 +40,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import scala.Tuple2;
 
-/** Data-parallel training on a local[2] Spark against the single-machine {@link Trainer}. */
+/** Data-parallel training on a local[2] Spark against the single-machine {@link Trainer} and {@link DictionaryLearning}. */
 class SparkTrainTest {
     private static SparkSession spark;
     private static Backend be;
@@ -109,12 +115,12 @@ class SparkTrainTest {
 
     @Test
     void theExecutorsKeepOneNetworkPerTaskSlotAcrossSteps() {
-        int before = ExecutorNetworks.made();
+        int before = ExecutorWorkers.made();
         TrainingOptions options = TrainingOptions.defaults().withMode(TrainingMode.ONESHOT).withMaxIterations(5);
         try (UnrolledNetwork net = UnrolledNetwork.create(problem, Parametrization.STEP, 2)) {
             SparkTrainer.train(net, LocalSpark.signals(spark, data.signals(), 4), "signal", options);
         }
-        int made = ExecutorNetworks.made() - before;
+        int made = ExecutorWorkers.made() - before;
         // Dozens of partition tasks over the steps, but local[2] runs at most two at once.
         assertTrue(made >= 1 && made <= 2, "workers made: " + made);
     }
@@ -160,5 +166,21 @@ class SparkTrainTest {
         for (int r = 0; r < 3; r++) {
             assertArrayEquals(first, OrderedTreeSum.sum(partials, partitions, fanIn), 0.0);
         }
+    }
+
+    @Test
+    void dictionaryLearningOverPartitionsLearnsTheDictionaryOneMachineLearns() {
+        // DDL+step: a DDL phase (∂h/∂D), then a phase that learns the steps too (∂h/∂s).
+        DlMethod method = DlMethod.DDL_STEP;
+        SyntheticDictionaryData dl = SyntheticDictionaryData.generate(8, 10, 80, 0.3, 0.05, new NumpyRandom(4));
+        DlOptions options = DlOptions.plipy(method, 6).withMaxIterations(6);
+        DlResult expected = DictionaryLearning.fit(be, dl.signals(), dl.initial(), options);
+        DlResult got = SparkDictionaryLearning.fit(LocalSpark.signals(spark, dl.signals(), 6), "signal", dl.initial(),
+                options, 9);
+        assertEquals(expected.outerIterations(), got.outerIterations());
+        assertEquals(expected.stepPhaseStart(), got.stepPhaseStart());
+        assertArrayEquals(expected.losses(), got.losses(), 1e-10 * expected.losses()[0]);
+        assertArrayEquals(expected.dictionary().values(), got.dictionary().values(), 1e-9);
+        assertArrayEquals(expected.steps(), got.steps(), 1e-9);
     }
 }
