@@ -2,10 +2,8 @@ package dev.unroll.solvers.dictionary;
 
 import dev.unroll.engine.Backend;
 import dev.unroll.engine.InvalidArgumentException;
-import dev.unroll.engine.Matrix;
 import dev.unroll.engine.ShapeMismatchException;
 import dev.unroll.solvers.HostMatrix;
-import dev.unroll.solvers.Uploads;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -34,6 +32,22 @@ public final class DictionaryLearning {
      */
     public static DlResult fit(Backend backend, HostMatrix data, HostMatrix init, DlOptions options) {
         check(backend, data, init, options);
+        try (HostDlLoss loss = new HostDlLoss(backend, options, data, init.cols())) {
+            return fit(loss, init, options);
+        }
+    }
+
+    /**
+     * Learns a dictionary on the training signals behind {@code objective} (signals of dimension
+     * {@code init.rows()}, wherever they are) starting at {@code init} (n×m, finite; renormalised first). The
+     * same rules as for signals on one backend, so a loss that sums over a cluster learns the same dictionary
+     * to rounding.
+     */
+    public static DlResult fit(DlLoss objective, HostMatrix init, DlOptions options) {
+        if (objective == null || init == null || options == null) {
+            throw new InvalidArgumentException("dictionary learning needs a loss, an initial dictionary and options");
+        }
+        init.requireFinite("the initial dictionary");
         HostMatrix d = new HostMatrix(init.rows(), init.cols(), init.values().clone());
         UnitNorm.normalizeColumns(d);
         double[] s = new double[options.iterations()];
@@ -41,43 +55,40 @@ public final class DictionaryLearning {
         List<Double> losses = new ArrayList<>();
         int outer = 0;
         int stepPhaseStart = -1;
-        try (DlObjective objective = new DlObjective(backend, options, d.rows(), d.cols(), data.cols());
-             Matrix x = Uploads.upload(backend, options.dtype(), data)) {
-            double[] gD = new double[d.values().length];
-            double[] gS = new double[s.length];
-            double step = 1;
-            boolean stepPhase = false;
-            int inPhase = 0;
-            double oldLoss = Double.NaN;
-            while (true) {
-                double loss = objective.gradient(d, s, x, options.effectiveDepth(), gD, stepPhase ? gS : null);
-                losses.add(loss);
-                outer++;
-                inPhase++;
-                SearchOutcome o = lineSearch(objective, x, d, s, gD, stepPhase ? gS : null, step, loss);
-                step = o.nextStep;
-                boolean end = o.end;
-                if (!Double.isNaN(oldLoss) && Math.abs(oldLoss - loss) / oldLoss < options.tolerance()) {
-                    end = true;
-                }
-                if (inPhase >= options.maxIterations()) {
-                    end = true;
-                }
-                oldLoss = loss;
-                if (end && !stepPhase && options.method() == DlMethod.DDL_STEP) {
-                    stepPhase = true;
-                    stepPhaseStart = losses.size();
-                    step = 1;
-                    inPhase = 0;
-                    oldLoss = Double.NaN;
-                    continue;
-                }
-                if (end) {
-                    break;
-                }
+        double[] gD = new double[d.values().length];
+        double[] gS = new double[s.length];
+        double step = 1;
+        boolean stepPhase = false;
+        int inPhase = 0;
+        double oldLoss = Double.NaN;
+        while (true) {
+            double loss = objective.gradient(d, s, options.effectiveDepth(), gD, stepPhase ? gS : null);
+            losses.add(loss);
+            outer++;
+            inPhase++;
+            SearchOutcome o = lineSearch(objective, d, s, gD, stepPhase ? gS : null, step, loss);
+            step = o.nextStep;
+            boolean end = o.end;
+            if (!Double.isNaN(oldLoss) && Math.abs(oldLoss - loss) / oldLoss < options.tolerance()) {
+                end = true;
             }
-            losses.add(objective.value(d, s, x));
+            if (inPhase >= options.maxIterations()) {
+                end = true;
+            }
+            oldLoss = loss;
+            if (end && !stepPhase && options.method() == DlMethod.DDL_STEP) {
+                stepPhase = true;
+                stepPhaseStart = losses.size();
+                step = 1;
+                inPhase = 0;
+                oldLoss = Double.NaN;
+                continue;
+            }
+            if (end) {
+                break;
+            }
         }
+        losses.add(objective.value(d, s));
         return new DlResult(d, s, losses.stream().mapToDouble(Double::doubleValue).toArray(), outer, stepPhaseStart);
     }
 
@@ -85,7 +96,7 @@ public final class DictionaryLearning {
     }
 
     /** PLIPY's backtracking line search; moves (d, s) in place to the accepted point. */
-    static SearchOutcome lineSearch(DlObjective objective, Matrix x, HostMatrix d, double[] s, double[] gD, double[] gS,
+    static SearchOutcome lineSearch(DlLoss objective, HostMatrix d, double[] s, double[] gD, double[] gS,
                                     double start, double loss) {
         double[] d0 = d.values().clone();
         double[] s0 = s.clone();
@@ -96,7 +107,7 @@ public final class DictionaryLearning {
             if (gS != null) {
                 move(s0, gS, BETA * t, s);
             }
-            double current = objective.value(d, s, x);
+            double current = objective.value(d, s);
             if (current < loss) {
                 return new SearchOutcome(Math.min(10 * t, 1e4), false);
             }

@@ -60,57 +60,54 @@ public final class Trainer {
         if (targets != null) {
             targets.requireFinite("the target codes z*");
         }
-        TrainingMode mode = options.mode().resolve(net.parametrization());
-        List<Stage> stages = Stage.plan(mode, net.layers(), options.maxIterations());
         int batch = options.optimizer() == TrainingOptions.OptimizerKind.ADAM && options.batchSize() > 0
                 ? Math.min(options.batchSize(), x.cols()) : x.cols();
-        try (Session s = new Session(net, x, targets, batch, options)) {
+        try (HostTrainingSet set = new HostTrainingSet(net, x, targets, batch)) {
+            return train(net, set, options);
+        }
+    }
+
+    /**
+     * Training on the signals of {@code set}, which defines the loss (its objective and targets) and the
+     * mini-batches; {@code options} give the mode, the optimizer, the budget and the reports (their objective
+     * and batch size are the set's business). The update rules are the same as for signals on one backend, so
+     * a set whose evaluations are sums over a cluster trains the same network to rounding.
+     */
+    public static TrainingResult train(UnrolledNetwork net, TrainingSet set, TrainingOptions options) {
+        if (net == null || set == null || options == null) {
+            throw new InvalidArgumentException("train needs a network, a training set and options");
+        }
+        if (set.signals() == 0) {
+            throw new ShapeMismatchException("the training set is empty: give at least one signal (one per column)");
+        }
+        TrainingMode mode = options.mode().resolve(net.parametrization());
+        List<Stage> stages = Stage.plan(mode, net.layers(), options.maxIterations());
+        try (Session s = new Session(net, set, options)) {
             return options.optimizer() == TrainingOptions.OptimizerKind.LINE_SEARCH
                     ? s.lineSearch(stages) : s.adam(stages);
         }
     }
 
-    /** Everything one run allocates on the backend, freed together. */
+    /** One run: the update rules over a training set, and the gradient they step along. */
     private static final class Session implements AutoCloseable {
         private final UnrolledNetwork net;
         private final LassoProblem problem;
         private final Backend be;
-        private final HostMatrix hostX;
-        private final HostMatrix hostTargets;
+        private final TrainingSet set;
         private final TrainingOptions options;
-        private final int batch;
-        private final List<AutoCloseable> owned = new ArrayList<>();
-        private final Matrix x;
-        private final Matrix targets;
-        private final TrainingLoss lossFn;
         private final ParameterSet grads;
         private final long started = System.nanoTime();
         private final List<Double> history = new ArrayList<>();
         private int accepted;
         private int budget;
 
-        Session(UnrolledNetwork net, HostMatrix hostX, HostMatrix hostTargets, int batch, TrainingOptions options) {
+        Session(UnrolledNetwork net, TrainingSet set, TrainingOptions options) {
             this.net = net;
             this.problem = net.problem();
             this.be = problem.backend();
-            this.hostX = hostX;
-            this.hostTargets = hostTargets;
+            this.set = set;
             this.options = options;
-            this.batch = batch;
-            try {
-                this.x = keep(problem.uploadSignals(hostX));
-                this.targets = hostTargets == null ? null : keep(Uploads.upload(be, problem.dtype(), hostTargets));
-                this.lossFn = keep(new TrainingLoss(net, batch));
-                this.grads = keep(be.newParameters(net.spec()));
-            } catch (RuntimeException e) {
-                close();
-                throw e;
-            }
-        }
-
-        private <T extends AutoCloseable> T keep(T resource) {
-            owned.add(resource);
-            return resource;
+            this.grads = be.newParameters(net.spec());
         }
 
         // ------------------------------------------------------------ full-batch line search
@@ -131,7 +128,7 @@ public final class Trainer {
                 double lr = 1;
                 int steps = 0;
                 // Each stage starts from the last accepted point, which it accepts as is.
-                double loss = requireFiniteStart(evaluate(x, targets, stage.outputLayers()), si);
+                double loss = requireFiniteStart(set.evaluate(stage.outputLayers()), si);
                 boolean fresh = true;
                 while (true) {
                     if (!fresh && !(loss <= last)) {
@@ -159,7 +156,7 @@ public final class Trainer {
                             }
                             break;
                         }
-                        loss = evaluate(x, targets, stage.outputLayers());
+                        loss = set.evaluate(stage.outputLayers());
                         continue;
                     }
                     fresh = false;
@@ -180,7 +177,7 @@ public final class Trainer {
                     be.axpy(-lr, grads, net.parameters());
                     steps++;
                     accepted++;
-                    loss = evaluate(x, targets, stage.outputLayers());
+                    loss = set.evaluate(stage.outputLayers());
                 }
             }
             return result(last, reason);
@@ -190,29 +187,23 @@ public final class Trainer {
 
         TrainingResult adam(List<Stage> stages) {
             budget = stages.stream().mapToInt(Stage::iterations).sum();
-            int n = hostX.cols();
-            int perEpoch = Math.max(1, n / batch);
+            int perEpoch = set.batchesPerEpoch();
             NumpyRandom rng = new NumpyRandom(options.seed() & 0xffffffffL);
             StopReason reason = StopReason.BUDGET;
             double finalLoss = Double.NaN;
             try (OptimizerState state = be.newOptimizerState(new Optimizer.Adam(options.learningRate()), net.spec());
-                 ParameterSet best = be.newParameters(net.spec());
-                 Matrix shuffledX = be.allocate(problem.dtype(), problem.signalDim(), n);
-                 Matrix shuffledT = targets == null ? null : be.allocate(problem.dtype(), problem.atoms(), n);
-                 Matrix zAll = be.allocate(problem.dtype(), problem.atoms(), n)) {
+                 ParameterSet best = be.newParameters(net.spec())) {
                 for (int si = 0; si < stages.size() && reason == StopReason.BUDGET; si++) {
                     Stage stage = stages.get(si);
-                    double bestLoss = requireFiniteStart(fullLoss(stage, zAll), si);
+                    double bestLoss = requireFiniteStart(set.loss(stage.outputLayers()), si);
                     be.copy(net.parameters(), best);
                     history.add(bestLoss);
                     report(si, stages.size(), bestLoss, options.learningRate());
                     int steps = 0;
                     while (steps < stage.iterations() && reason == StopReason.BUDGET) {
-                        shuffleInto(rng, shuffledX, shuffledT);
+                        set.shuffle(rng);
                         for (int b = 0; b < perEpoch && steps < stage.iterations(); b++) {
-                            Matrix xb = shuffledX.columns(b * batch, (b + 1) * batch);
-                            Matrix tb = shuffledT == null ? null : shuffledT.columns(b * batch, (b + 1) * batch);
-                            if (!Double.isFinite(evaluate(xb, tb, stage.outputLayers()))) {
+                            if (!Double.isFinite(set.evaluateBatch(b, stage.outputLayers()))) {
                                 reason = StopReason.DIVERGED; // the best parameters are kept below
                                 break;
                             }
@@ -229,7 +220,7 @@ public final class Trainer {
                         if (reason == StopReason.DIVERGED) {
                             break;
                         }
-                        double loss = fullLoss(stage, zAll);
+                        double loss = set.loss(stage.outputLayers());
                         if (!Double.isFinite(loss)) {
                             reason = StopReason.DIVERGED;
                             break;
@@ -248,28 +239,6 @@ public final class Trainer {
             return result(finalLoss, reason);
         }
 
-        private void shuffleInto(NumpyRandom rng, Matrix xOut, Matrix tOut) {
-            int[] order = rng.permutation(hostX.cols());
-            Uploads.write(be, gather(hostX, order), xOut);
-            if (tOut != null) {
-                Uploads.write(be, gather(hostTargets, order), tOut);
-            }
-        }
-
-        private static HostMatrix gather(HostMatrix m, int[] order) {
-            double[] out = new double[m.values().length];
-            int rows = m.rows();
-            for (int j = 0; j < order.length; j++) {
-                System.arraycopy(m.values(), order[j] * rows, out, j * rows, rows);
-            }
-            return new HostMatrix(rows, m.cols(), out);
-        }
-
-        private double fullLoss(Stage stage, Matrix zAll) {
-            be.unrolledForward(net.model(), x, null, stage.outputLayers(), null, zAll);
-            return targets == null ? problem.objective(x, zAll) : be.supervisedLoss(zAll, targets, null, null);
-        }
-
         // ------------------------------------------------------------ shared steps
 
         /**
@@ -282,7 +251,7 @@ public final class Trainer {
             }
             throw new NonFiniteInputException("the training loss is " + loss + " at the start"
                     + (stage == 0 ? "" : " of stage " + (stage + 1)) + ", before any step: the data's scale is the "
-                    + "likely cause (largest |x| = " + hostX.maxAbs() + ", L = ‖D‖₂² = " + problem.lipschitz()
+                    + "likely cause (largest |x| = " + set.largestAbs() + ", L = ‖D‖₂² = " + problem.lipschitz()
                     + "); scale the signals (and D) to entries of order 1");
         }
 
@@ -298,12 +267,8 @@ public final class Trainer {
             return true;
         }
 
-        private double evaluate(Matrix xb, Matrix tb, int layers) {
-            return lossFn.evaluate(xb, tb, layers);
-        }
-
         private void backward(Stage stage) {
-            lossFn.gradient(grads, stage.trainableLayers());
+            set.gradient(grads, stage.trainableLayers());
         }
 
         private StopReason stopRequested() {
@@ -330,15 +295,10 @@ public final class Trainer {
             return new TrainingResult(h, accepted, finalLoss, reason, elapsed());
         }
 
+        /** Frees the gradient; the training set is the caller's. */
         @Override
         public void close() {
-            for (int i = owned.size() - 1; i >= 0; i--) {
-                try {
-                    owned.get(i).close();
-                } catch (Exception ignored) {
-                    // Closing backend memory does not fail in a way the caller could act on.
-                }
-            }
+            grads.close();
         }
     }
 }
