@@ -67,6 +67,29 @@ final class AnalysisLayer implements AutoCloseable {
         prox.forward(a, lambda * theta.scalar(), out);
     }
 
+    /**
+     * How far the last forward's prox output {@code out} is from the exact prox of the same input, in the
+     * prox's own objective ½‖u − a‖² + μ‖Δu‖₁ averaged over the batch (0 for the taut-string prox).
+     */
+    double proxGap(Matrix out) {
+        int k = a.rows();
+        int b = a.cols();
+        double[] av = HostBridge.read(a);
+        double[] uv = HostBridge.read(out);
+        double[] exact = new double[av.length];
+        double mu = lambda * theta.scalar();
+        new TautString().proxColumns(av, k, b, mu, exact);
+        return (proxObjective(av, uv, mu, k) - proxObjective(av, exact, mu, k)) / b;
+    }
+
+    private static double proxObjective(double[] a, double[] u, double mu, int k) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += 0.5 * (u[i] - a[i]) * (u[i] - a[i]);
+        }
+        return s + mu * HostBridge.totalVariation(u, k, a.length / k);
+    }
+
     /** From ∂ℓ/∂u⁺ writes ∂ℓ/∂u into {@code gradIn} and adds the parameters' gradients. */
     void backward(Matrix gradOut, Matrix gradIn) {
         try (Matrix ga = be.allocate(gradOut.dtype(), gradOut.rows(), gradOut.cols())) {

@@ -230,6 +230,27 @@ public final class TvNetwork implements AutoCloseable {
         }
     }
 
+    /**
+     * For an analysis network: the prox sub-optimality of each of the first {@code depth} layers on host
+     * signals (docs/science.md §9, CARPET {@code compute_prox_tv_errors}); zeros for the exact prox.
+     */
+    public double[] proxGaps(HostMatrix x, int depth) {
+        if (kind.synthesisKind() != null) {
+            throw new InvalidArgumentException("prox sub-optimality is defined for the analysis (LPGD) networks");
+        }
+        double[] gaps = new double[depth];
+        try (Matrix xd = problem.upload(x); Matrix u = problem.zeros(x.cols())) {
+            forward(xd, depth, u);
+            for (int t = 0; t < depth; t++) {
+                // states: u₀, then one per layer.
+                gaps[t] = analysis.get(t).proxGap(states.get(t + 1));
+            }
+            return gaps;
+        } finally {
+            releaseStates();
+        }
+    }
+
     private void releaseStates() {
         states.forEach(Matrix::close);
         states.clear();
