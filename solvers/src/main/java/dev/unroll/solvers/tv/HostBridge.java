@@ -68,4 +68,20 @@ final class HostBridge {
         }
         return gradTau;
     }
+
+    /**
+     * Reverse mode of the projection v = clamp(a, −t, t) (the dual step of Condat–Vu and Chambolle): overwrites
+     * {@code g} with ∂ℓ/∂a (g where |a| ≤ t, 0 where clamped; torch's convention at the bounds) and returns
+     * ∂ℓ/∂t = Σ_{|a| > t} sign(a)·g.
+     */
+    static double clampBackward(double[] a, double t, double[] g) {
+        double gradT = 0;
+        for (int i = 0; i < a.length; i++) {
+            if (Math.abs(a[i]) > t) {
+                gradT += Math.signum(a[i]) * g[i];
+                g[i] = 0;
+            }
+        }
+        return gradT;
+    }
 }

@@ -118,4 +118,88 @@ public final class TvIterative {
             p.backend().gemm(1, p.cumulative(), v, 0, u);
         }
     }
+
+    /**
+     * Condat–Vu from (u₀, v₀) = (Φ⁺x, 0) with σ = ½ and τ = 1/(ρ/2 + σ‖Δ‖⁴) (CARPET's steps; see
+     * {@link CondatVuLayer}), on host arrays: the algorithm the untrained Condat–Vu networks unroll.
+     */
+    public static Result condatVu(TvProblem p, HostMatrix x, int iterations) {
+        p.upload(x).close(); // the shape and finiteness checks
+        DualOperators d = p.dual();
+        HostMatrix phi = p.operator();
+        HostMatrix phiT = phi.transpose();
+        HostMatrix delta = d.deltaHost();
+        HostMatrix deltaT = delta.transpose();
+        double sigma = CondatVuLayer.SIGMA_MIN;
+        double tau = CondatVuLayer.primalStep(p, sigma);
+        HostMatrix u = TvProblem.multiply(TvProblem.pseudoInverse(phi), x);
+        HostMatrix v = HostMatrix.zeros(p.length() - 1, x.cols());
+        double[] costs = new double[iterations + 1];
+        costs[0] = mean(p.perSample(x, u));
+        for (int it = 1; it <= iterations; it++) {
+            HostMatrix r = minus(TvProblem.multiply(phi, u), x);
+            HostMatrix g = plus(TvProblem.multiply(phiT, r), TvProblem.multiply(deltaT, v), 1);
+            HostMatrix uNext = plus(u, g, -tau);
+            HostMatrix w = plus(SynthesisLayer.scale(uNext, 2), u, -1);
+            HostMatrix a = plus(v, TvProblem.multiply(delta, w), sigma);
+            v = clamp(a, p.lambda());
+            u = uNext;
+            costs[it] = mean(p.perSample(x, u));
+        }
+        return new Result(costs, u);
+    }
+
+    /**
+     * Chambolle's dual projected gradient from v₀ = 0 with step 1/ℓ, ℓ = ‖Ψ_d‖² (see {@link ChambolleLayer}),
+     * each iterate mapped to u = Φ⁺x − Bv, on host arrays. Its fixed point solves the problem when Φ has full
+     * column rank (m ≥ k); with fewer measurements the dual is CARPET's approximation and stops above P*.
+     */
+    public static Result chambolle(TvProblem p, HostMatrix x, int iterations) {
+        p.upload(x).close();
+        DualOperators d = p.dual();
+        HostMatrix psi = d.psiHost();
+        HostMatrix psiT = psi.transpose();
+        double step = 1 / d.psiNorm2();
+        HostMatrix u0 = TvProblem.multiply(TvProblem.pseudoInverse(p.operator()), x);
+        HostMatrix v = HostMatrix.zeros(p.length() - 1, x.cols());
+        double[] costs = new double[iterations + 1];
+        costs[0] = mean(p.perSample(x, u0));
+        HostMatrix u = u0;
+        for (int it = 1; it <= iterations; it++) {
+            HostMatrix r = minus(TvProblem.multiply(psi, v), x);
+            v = clamp(plus(v, TvProblem.multiply(psiT, r), -step), p.lambda());
+            u = plus(u0, TvProblem.multiply(d.primalHost(), v), -1);
+            costs[it] = mean(p.perSample(x, u));
+        }
+        return new Result(costs, u);
+    }
+
+    private static double mean(double[] v) {
+        double s = 0;
+        for (double e : v) {
+            s += e;
+        }
+        return s / v.length;
+    }
+
+    /** a + s·b. */
+    private static HostMatrix plus(HostMatrix a, HostMatrix b, double s) {
+        double[] out = a.values().clone();
+        for (int i = 0; i < out.length; i++) {
+            out[i] += s * b.values()[i];
+        }
+        return new HostMatrix(a.rows(), a.cols(), out);
+    }
+
+    private static HostMatrix minus(HostMatrix a, HostMatrix b) {
+        return plus(a, b, -1);
+    }
+
+    private static HostMatrix clamp(HostMatrix a, double t) {
+        double[] out = a.values().clone();
+        for (int i = 0; i < out.length; i++) {
+            out[i] = Math.clamp(out[i], -t, t);
+        }
+        return new HostMatrix(a.rows(), a.cols(), out);
+    }
 }

@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * An unrolled TV network of docs/science.md §9: T layers of one {@link TvNetworkKind}, from u₀ = Φ⁺x
- * (z₀ = C⁻¹u₀ for the synthesis kinds), output u_T (synthesis: u_T = Cz_T). Forward and reverse mode
+ * (z₀ = C⁻¹u₀ for the synthesis kinds, v₀ = 0 for the primal–dual and dual ones), output u_T (synthesis:
+ * u_T = Cz_T; dual: u_T = Φ⁺x − Bv_T, see {@link DualOperators}). Forward and reverse mode
  * through any prefix of the layers, on the backend's GEMMs plus the host kernels of {@link HostBridge} and
  * {@link TautString}. Trained unsupervised on the analysis objective P by {@link TvTrainer}.
  */
@@ -23,6 +24,8 @@ public final class TvNetwork implements AutoCloseable {
     private final int layers;
     private final List<SynthesisLayer> synthesis = new ArrayList<>();
     private final List<AnalysisLayer> analysis = new ArrayList<>();
+    private final List<CondatVuLayer> condatVu = new ArrayList<>();
+    private final List<ChambolleLayer> chambolle = new ArrayList<>();
     private final Map<String, Param> params = new LinkedHashMap<>();
     private final List<Matrix> states = new ArrayList<>();
     private Matrix input;
@@ -64,7 +67,13 @@ public final class TvNetwork implements AutoCloseable {
         }
         for (int t = 0; t < layers; t++) {
             String tag = "layer" + t + ".";
-            if (kind.synthesisKind() != null) {
+            if (kind.family() == TvNetworkKind.Family.CONDAT_VU) {
+                condatVu.add(new CondatVuLayer(kind.parametrization(), be, problem,
+                        register(CondatVuLayer.initial(kind.parametrization(), be, problem, tag))));
+            } else if (kind.family() == TvNetworkKind.Family.CHAMBOLLE) {
+                chambolle.add(new ChambolleLayer(kind.parametrization(), be, problem,
+                        register(ChambolleLayer.initial(kind.parametrization(), be, problem, tag))));
+            } else if (kind.synthesisKind() != null) {
                 List<Param> ps = register(SynthesisLayer.initial(kind.synthesisKind(), be, problem,
                         hostSynthesis(), problem.rhoSynthesis(), tag, true));
                 synthesis.add(SynthesisLayer.of(kind.synthesisKind(), be, problem, problem.synthesis(),
@@ -150,7 +159,28 @@ public final class TvNetwork implements AutoCloseable {
         Matrix u0 = state(k, b);
         problem.initialU(x, u0);
         Matrix cur = u0;
-        if (kind.synthesisKind() != null) {
+        if (kind.family() == TvNetworkKind.Family.CONDAT_VU) {
+            Matrix v = state(k - 1, b);
+            be.fill(v, 0);
+            for (int t = 0; t < depth; t++) {
+                Matrix nextU = state(k, b);
+                Matrix nextV = state(k - 1, b);
+                condatVu.get(t).forward(cur, v, x, problem.lambda(), nextU, nextV);
+                cur = nextU;
+                v = nextV;
+            }
+            be.copy(cur, uOut);
+        } else if (kind.family() == TvNetworkKind.Family.CHAMBOLLE) {
+            Matrix v = state(k - 1, b);
+            be.fill(v, 0);
+            for (int t = 0; t < depth; t++) {
+                Matrix next = state(k - 1, b);
+                chambolle.get(t).forward(v, x, problem.lambda(), next);
+                v = next;
+            }
+            be.copy(u0, uOut);
+            be.gemm(-1, problem.dual().primal(), v, 1, uOut);
+        } else if (kind.synthesisKind() != null) {
             Matrix z = state(k, b);
             be.gemm(1, problem.cumulativeInverse(), u0, 0, z);
             cur = z;
@@ -185,6 +215,14 @@ public final class TvNetwork implements AutoCloseable {
 
     /** Adds ∂ℓ/∂p for every parameter from ∂ℓ/∂u at the output of the last {@link #forward}. */
     public void backward(Matrix gradU) {
+        if (kind.family() == TvNetworkKind.Family.CONDAT_VU) {
+            backwardCondatVu(gradU);
+            return;
+        }
+        if (kind.family() == TvNetworkKind.Family.CHAMBOLLE) {
+            backwardChambolle(gradU);
+            return;
+        }
         int k = problem.length();
         int b = gradU.cols();
         try (Matrix g0 = be.allocate(problem.dtype(), k, b); Matrix g1 = be.allocate(problem.dtype(), k, b)) {
@@ -206,6 +244,52 @@ public final class TvNetwork implements AutoCloseable {
                     g = prev;
                     prev = s;
                 }
+            }
+        }
+    }
+
+    private void backwardCondatVu(Matrix gradU) {
+        int k = problem.length();
+        int b = gradU.cols();
+        Matrix[] g = new Matrix[4];
+        try {
+            for (int i = 0; i < 4; i++) {
+                g[i] = be.allocate(problem.dtype(), i % 2 == 0 ? k : k - 1, b);
+            }
+            // g[0], g[1]: ∂ℓ/∂(u, v) after layer t; g[2], g[3]: before it. The output is u_T only.
+            be.copy(gradU, g[0]);
+            be.fill(g[1], 0);
+            for (int t = ran - 1; t >= 0; t--) {
+                condatVu.get(t).backward(g[0], g[1], g[2], g[3]);
+                Matrix su = g[0];
+                Matrix sv = g[1];
+                g[0] = g[2];
+                g[1] = g[3];
+                g[2] = su;
+                g[3] = sv;
+            }
+        } finally {
+            for (Matrix m : g) {
+                if (m != null) {
+                    m.close();
+                }
+            }
+        }
+    }
+
+    private void backwardChambolle(Matrix gradU) {
+        int k = problem.length();
+        int b = gradU.cols();
+        try (Matrix g0 = be.allocate(problem.dtype(), k - 1, b); Matrix g1 = be.allocate(problem.dtype(), k - 1, b)) {
+            Matrix g = g0;
+            Matrix prev = g1;
+            // u_T = Φ⁺x − Bv_T.
+            be.gemm(Transpose.YES, Transpose.NO, -1, problem.dual().primal(), gradU, 0, g);
+            for (int t = ran - 1; t >= 0; t--) {
+                chambolle.get(t).backward(g, prev);
+                Matrix s = g;
+                g = prev;
+                prev = s;
             }
         }
     }
@@ -235,7 +319,7 @@ public final class TvNetwork implements AutoCloseable {
      * signals (docs/science.md §9, CARPET {@code compute_prox_tv_errors}); zeros for the exact prox.
      */
     public double[] proxGaps(HostMatrix x, int depth) {
-        if (kind.synthesisKind() != null) {
+        if (kind.family() != TvNetworkKind.Family.LPGD) {
             throw new InvalidArgumentException("prox sub-optimality is defined for the analysis (LPGD) networks");
         }
         double[] gaps = new double[depth];
@@ -262,6 +346,8 @@ public final class TvNetwork implements AutoCloseable {
         releaseStates();
         synthesis.forEach(SynthesisLayer::close);
         analysis.forEach(AnalysisLayer::close);
+        condatVu.forEach(CondatVuLayer::close);
+        chambolle.forEach(ChambolleLayer::close);
         params.values().forEach(Param::close);
     }
 }

@@ -37,6 +37,7 @@ public final class TvProblem implements AutoCloseable {
     private final Matrix psi;
     private final double rho;
     private final double rhoSynthesis;
+    private DualOperators dual;
 
     private TvProblem(Backend be, DType dtype, HostMatrix phiHost, double lambda) {
         this.be = be;
@@ -144,6 +145,14 @@ public final class TvProblem implements AutoCloseable {
         return rhoSynthesis;
     }
 
+    /** The operators of the primal–dual and dual solvers (Δ, Ψ_d, B), built on first use. */
+    DualOperators dual() {
+        if (dual == null) {
+            dual = new DualOperators(be, dtype, phiHost);
+        }
+        return dual;
+    }
+
     /** A zero k×b matrix. */
     public Matrix zeros(int b) {
         return be.allocate(dtype, k, b);
@@ -223,6 +232,9 @@ public final class TvProblem implements AutoCloseable {
         cumInverse.close();
         pinv.close();
         psi.close();
+        if (dual != null) {
+            dual.close();
+        }
     }
 
     // ------------------------------------------------------------ host linear algebra on small matrices
