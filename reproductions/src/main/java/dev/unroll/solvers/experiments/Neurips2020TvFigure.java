@@ -24,6 +24,8 @@ import java.util.TreeSet;
  * measurements, jump density 0.2, snr 0 dB, 1 000 train + 1 000 test, λ ∈ {0.1, 0.8}; networks trained
  * recursively with warm start over depths unique(logspace(0, log10 40, 10)); test P(u_t) − P* per method
  * against layers (P* from 1 000 analysis FISTA iterations) and LPGD-LISTA's prox sub-optimality per layer.
+ * Also the unrolled Condat–Vu and Chambolle (dual) networks of CARPET, with their iterative algorithms; the
+ * dual one only approximates the problem here (m = 5 &lt; k = 8, see {@code TvIterative.chambolle}).
  * The default size is smaller (200 + 200 signals, depths ≤ 11, 40 training steps per depth) so that it
  * runs in minutes on two cores; {@code --full} is the paper's.
  */
@@ -62,9 +64,12 @@ final class Neurips2020TvFigure implements Experiment {
         HostMatrix train = data.signals().columns(nTest, nTest + nTrain);
         List<TvNetworkKind> nets = new ArrayList<>(List.of(TvNetworkKind.COUPLED_SYNTHESIS, TvNetworkKind.LPGD_TAUT,
                 TvNetworkKind.lpgdLista(inner, TvNetworkKind.LearnProx.NONE),
-                TvNetworkKind.lpgdLista(inner, TvNetworkKind.LearnProx.PER_LAYER)));
+                TvNetworkKind.lpgdLista(inner, TvNetworkKind.LearnProx.PER_LAYER),
+                TvNetworkKind.COUPLED_CONDAT_VU, TvNetworkKind.COUPLED_CHAMBOLLE));
         if (full) {
             nets.add(TvNetworkKind.lpgdLista(50, TvNetworkKind.LearnProx.NONE));
+            nets.addAll(List.of(TvNetworkKind.STEP_CONDAT_VU, TvNetworkKind.ORIG_CHAMBOLLE,
+                    TvNetworkKind.STEP_CHAMBOLLE));
         }
         Csv csv = new Csv("lambda", "method", "layers", "test_gap", "train_gap", "prox_gap_last_layer");
         for (double lambda : LAMBDAS) {
@@ -81,6 +86,18 @@ final class Neurips2020TvFigure implements Experiment {
                         csv.rowOf(lambda, m.label(), depths[i], gap[i], Double.NaN, Double.NaN);
                     }
                     curves.put(m.label(), gap);
+                }
+                // The primal–dual and dual baselines the Condat–Vu and Chambolle networks unroll.
+                Map<String, double[]> others = new LinkedHashMap<>();
+                others.put("Condat-Vu", TvIterative.condatVu(p, test, maxDepth).costs());
+                others.put("Chambolle dual", TvIterative.chambolle(p, test, maxDepth).costs());
+                for (Map.Entry<String, double[]> e : others.entrySet()) {
+                    double[] gap = new double[depths.length];
+                    for (int i = 0; i < depths.length; i++) {
+                        gap[i] = e.getValue()[depths[i]] - refTest;
+                        csv.rowOf(lambda, e.getKey(), depths[i], gap[i], Double.NaN, Double.NaN);
+                    }
+                    curves.put(e.getKey(), gap);
                 }
                 Map<String, double[]> proxGaps = new LinkedHashMap<>();
                 for (TvNetworkKind kind : nets) {

@@ -50,6 +50,9 @@ class Neurips2020ExperimentsTest {
             assertTrue(synthesisNet < gap(rows, lambda, "Synthesis FISTA", "11"), "LISTA beats synthesis FISTA");
             assertTrue(lpgd < synthesisNet, "analysis beats synthesis, λ " + lambda);
             assertTrue(gap(rows, lambda, "Analysis ISTA", "11") < gap(rows, lambda, "Synthesis ISTA", "11"));
+            // Trained, the primal–dual and dual networks beat the algorithms they unroll.
+            assertTrue(gap(rows, lambda, "coupled-condat-vu", "11") < gap(rows, lambda, "Condat-Vu", "11"));
+            assertTrue(gap(rows, lambda, "coupled-chambolle", "11") < gap(rows, lambda, "Chambolle dual", "11"));
         }
     }
 
