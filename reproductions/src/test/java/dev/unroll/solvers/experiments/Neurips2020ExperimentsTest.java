@@ -56,6 +56,33 @@ class Neurips2020ExperimentsTest {
         }
     }
 
+    @Test
+    void fmriDeconvolutionRunsAndLpgdBeatsPgdPerLayer() throws Exception {
+        String out;
+        try (Backend be = TckBackend.open()) {
+            out = run(be, new Neurips2020FmriFigure());
+        }
+        assertTrue(out.contains("ran in"), out);
+        assertTrue(Files.exists(dir.resolve("neurips2020-fmri.png")));
+        List<List<String>> rows = Csv.read(dir.resolve("neurips2020-fmri.csv"));
+        for (String t : List.of("1", "2", "4")) {
+            double lpgd = fmriGap(rows, "lpgd-taut", t);
+            double pgd = fmriGap(rows, "PGD", t);
+            assertTrue(lpgd < pgd, "LPGD-taut below PGD at " + t + " layers: " + lpgd + " vs " + pgd);
+            assertTrue(fmriGap(rows, "FISTA", t) <= pgd + 1e-12, "FISTA no worse than PGD");
+            assertTrue(pgd > 0, "the reference is below the iterates");
+        }
+    }
+
+    private static double fmriGap(List<List<String>> rows, String method, String layers) {
+        for (List<String> r : rows) {
+            if (r.get(0).equals(method) && r.get(1).equals(layers)) {
+                return Double.parseDouble(r.get(2));
+            }
+        }
+        throw new AssertionError("no row for " + method + " at " + layers + " layers: " + rows);
+    }
+
     private static double gap(List<List<String>> rows, String lambda, String method, String layers) {
         for (List<String> r : rows) {
             if (r.get(0).equals(lambda) && r.get(1).equals(method) && r.get(2).equals(layers)) {
