@@ -57,7 +57,7 @@ final class Neurips2020FmriFigure implements Experiment {
         int nTest = full ? 100 : 30;
         int[] depths = full ? new int[] {1, 2, 4, 8, 16} : new int[] {1, 2, 4};
         int steps = full ? 30 : 12;
-        int referenceIterations = full ? 10_000 : 4_000;
+        int referenceIterations = full ? 20_000 : 4_000;
         long started = System.nanoTime();
         double[] h = Hrf.sampled(TR);
         HostMatrix phi = Hrf.convolution(h, k);

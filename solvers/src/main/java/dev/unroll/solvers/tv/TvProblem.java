@@ -204,6 +204,40 @@ public final class TvProblem implements AutoCloseable {
         return (data + lambda * tv) / b;
     }
 
+    /** The step ε of {@link #gradientMapping} (CARPET's {@code RegTV}, hard-coded there too). */
+    public static final double MOREAU_STEP = 1e-10;
+
+    /**
+     * The mean objective and, into {@code gradU}, its gradient mapping (CARPET's {@code RegTV}, the
+     * {@code use_moreau} option of LPGD-taut-string): G(u) = (u − prox_{ελ‖Δ·‖₁}(u − ε∇f(u)))/ε with
+     * f = ½‖x − Φu‖² and ε = {@link #MOREAU_STEP}, averaged over the batch. Where no difference of u is 0 it
+     * equals the subgradient {@link #objective(Matrix, Matrix, Matrix)} takes; on a constant piece it is the
+     * limit of a proximal step (the piece moves as one) instead of sign(0) = 0. CARPET's backward ignores the
+     * incoming gradient, so its G is B times the mean loss's; here it is the mean's (the line search absorbs
+     * the scale). Computed in double on the host whatever the precision, so that ε·∇f is resolved next to u.
+     */
+    public double gradientMapping(Matrix x, Matrix u, Matrix gradU) {
+        int b = x.cols();
+        double value = objective(x, u, null);
+        try (Matrix r = be.allocate(dtype, m, b)) {
+            be.copy(x, r);
+            be.gemm(1, phi, u, -1, r);
+            be.gemm(Transpose.YES, Transpose.NO, 1, phi, r, 0, gradU);
+        }
+        double[] uh = HostBridge.read(u);
+        double[] g = HostBridge.read(gradU);
+        double[] v = new double[uh.length];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = uh[i] - MOREAU_STEP * g[i];
+        }
+        new TautString().proxColumns(v, k, b, MOREAU_STEP * lambda, v);
+        for (int i = 0; i < v.length; i++) {
+            g[i] = (uh[i] - v[i]) / MOREAU_STEP / b;
+        }
+        HostBridge.write(g, gradU);
+        return value;
+    }
+
     /** Per-sample objective values (for reports): P(u_b) for each column. */
     public double[] perSample(HostMatrix x, HostMatrix u) {
         double[] out = new double[x.cols()];

@@ -27,11 +27,27 @@ public final class TvTrainer {
     private TvTrainer() {
     }
 
+    /** Which gradient of P at the output the reverse pass starts from. */
+    public enum Gradient {
+        /** Autograd's subgradient, sign(0) = 0 ({@link TvProblem#objective(Matrix, Matrix, Matrix)}). */
+        SUBGRADIENT,
+        /** CARPET's gradient mapping ({@link TvProblem#gradientMapping}), its default for LPGD-taut-string. */
+        MOREAU
+    }
+
     /**
      * Trains layers {@code firstStage..T} recursively on the signals {@code x} (m×N), {@code maxIterations}
      * accepted steps split evenly over the stages; returns the training loss at the end.
      */
     public static double train(TvNetwork net, HostMatrix x, int maxIterations, int firstStage) {
+        return train(net, x, maxIterations, firstStage, Gradient.SUBGRADIENT);
+    }
+
+    /** As {@link #train(TvNetwork, HostMatrix, int, int)}, the reverse pass starting from {@code gradient}. */
+    public static double train(TvNetwork net, HostMatrix x, int maxIterations, int firstStage, Gradient gradient) {
+        if (gradient == null) {
+            throw new InvalidArgumentException("training needs a gradient kind");
+        }
         if (net == null || x == null || x.cols() == 0) {
             throw new InvalidArgumentException("training needs a network and at least one signal");
         }
@@ -54,7 +70,7 @@ public final class TvTrainer {
                 int depth = firstStage + s;
                 int budget = (int) ((long) maxIterations * (s + 1) / stages) - done;
                 done += budget;
-                loss = stage(net, params, saved, xd, u, gu, depth, budget);
+                loss = stage(net, params, saved, xd, u, gu, depth, budget, gradient);
             }
             return loss;
         } finally {
@@ -63,7 +79,7 @@ public final class TvTrainer {
     }
 
     private static double stage(TvNetwork net, List<Param> params, List<Matrix> saved, Matrix x, Matrix u,
-                                Matrix gu, int depth, int budget) {
+                                Matrix gu, int depth, int budget, Gradient gradient) {
         TvProblem p = net.problem();
         Backend be = p.backend();
         net.forward(x, depth, u);
@@ -72,7 +88,11 @@ public final class TvTrainer {
         for (int it = 0; it < budget; it++) {
             net.zeroGradients();
             net.forward(x, depth, u);
-            p.objective(x, u, gu);
+            if (gradient == Gradient.MOREAU) {
+                p.gradientMapping(x, u, gu);
+            } else {
+                p.objective(x, u, gu);
+            }
             net.backward(gu);
             for (int i = 0; i < params.size(); i++) {
                 be.copy(params.get(i).value(), saved.get(i));

@@ -123,6 +123,86 @@ class TvNetworkTest {
         assertTrue(fs[20] - ref > fa[20] - ref, "analysis ahead of synthesis at 20 iterations");
     }
 
+    @Test
+    void gradientMappingIsTheSubgradientWithoutTiesAndMovesAConstantPieceAsOne() {
+        int b = x.cols();
+        int k = problem.length();
+        try (Matrix xd = problem.upload(x); Matrix u = problem.zeros(b); Matrix sub = problem.zeros(b);
+             Matrix moreau = problem.zeros(b)) {
+            problem.initialU(xd, u); // Φ⁺x: no two neighbours equal
+            double p1 = problem.objective(xd, u, sub);
+            double p2 = problem.gradientMapping(xd, u, moreau);
+            assertEquals(p1, p2, 0.0);
+            double[] gs = be.toDoubleArray(sub);
+            double[] gm = be.toDoubleArray(moreau);
+            for (int i = 0; i < gs.length; i++) {
+                assertEquals(gs[i], gm[i], 1e-5 * (1 + Math.abs(gs[i])), "entry " + i);
+            }
+            // Tie u₂ = u₃ in column 0: the subgradient takes sign(0) = 0 there, the mapping moves the piece as one.
+            double[] uh = be.toDoubleArray(u);
+            uh[3] = uh[2];
+            HostMatrix tied = new HostMatrix(k, b, uh);
+            Uploads.write(be, tied, u);
+            problem.objective(xd, u, sub);
+            problem.gradientMapping(xd, u, moreau);
+            gs = be.toDoubleArray(sub);
+            gm = be.toDoubleArray(moreau);
+            assertTrue(Math.abs(gm[2] - gm[3]) < 1e-5 * (1 + Math.abs(gm[2])) || Math.abs(gs[2] - gs[3]) > 0,
+                    "a merged piece keeps one gradient unless the data pull it apart");
+            double pieceSub = gs[2] + gs[3];
+            double pieceMoreau = gm[2] + gm[3];
+            // The sum over the piece is the same (the inner TV term cancels in both); only its split differs.
+            assertEquals(pieceSub, pieceMoreau, 1e-5 * (1 + Math.abs(pieceSub)));
+        }
+    }
+
+    @Test
+    void moreauTrainingLowersTheLossOfLpgdTaut() {
+        try (TvNetwork net = TvNetwork.create(TvNetworkKind.LPGD_TAUT, problem, 3)) {
+            double before = net.objective(x, 3);
+            double after = TvTrainer.train(net, x, 15, 1, TvTrainer.Gradient.MOREAU);
+            assertTrue(after < before, before + " → " + after);
+            assertEquals(after, net.objective(x, 3), 1e-12 * (1 + after));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"lista-synthesis", "coupled-synthesis", "step-synthesis", "lpgd-taut",
+            "lpgd-lista-per-layer-3", "coupled-condat-vu", "step-condat-vu", "orig-chambolle", "coupled-chambolle",
+            "step-chambolle"})
+    void inF32TheNetworksFollowTheirF64Selves(String id) {
+        TvNetworkKind kind = TvNetworkKind.fromId(id);
+        int depth = 3;
+        try (TvProblem p32 = TvProblem.create(be, DType.F32, problem.operator(), problem.lambda());
+             TvNetwork n64 = TvNetwork.create(kind, problem, depth); TvNetwork n32 = TvNetwork.create(kind, p32, depth);
+             Matrix x64 = problem.upload(x); Matrix x32 = p32.upload(x);
+             Matrix u64 = problem.zeros(x.cols()); Matrix u32 = p32.zeros(x.cols());
+             Matrix g64 = problem.zeros(x.cols()); Matrix g32 = p32.zeros(x.cols())) {
+            double o64 = n64.objective(x, depth);
+            assertEquals(o64, n32.objective(x, depth), 1e-4 * (1 + o64), "objective");
+            n64.zeroGradients();
+            n64.forward(x64, depth, u64);
+            problem.objective(x64, u64, g64);
+            n64.backward(g64);
+            n32.zeroGradients();
+            n32.forward(x32, depth, u32);
+            p32.objective(x32, u32, g32);
+            n32.backward(g32);
+            for (Param q : n64.trainable()) {
+                double[] a = Uploads.download(be, q.grad()).values();
+                double[] c = Uploads.download(be, n32.parameters().get(q.name()).grad()).values();
+                double diff = 0;
+                double norm = 0;
+                for (int i = 0; i < a.length; i++) {
+                    diff += (a[i] - c[i]) * (a[i] - c[i]);
+                    norm += a[i] * a[i];
+                }
+                assertTrue(Math.sqrt(diff) <= 1e-3 * (1e-3 + Math.sqrt(norm)), id + " " + q.name() + ": relative "
+                        + Math.sqrt(diff / Math.max(norm, 1e-300)));
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"lista-synthesis", "coupled-synthesis", "step-synthesis", "lpgd-taut",
             "lpgd-lista-per-layer-3", "lpgd-lista-global-3", "lpgd-lista-none-3", "coupled-condat-vu",
