@@ -20,7 +20,7 @@ import java.util.TreeSet;
  * {@code operator} (m×k, F64, exact) and every parameter under its network name ({@code layer3.Wu},
  * {@code prox.inner0.theta}, …) in the network's precision, column-convention shapes. The metadata says what
  * the file is ({@code format = unroll-tv-model}, {@code format_version}), the network kind, layers, k, m, λ,
- * dtype and the SHA-256 of Φ. Values round-trip bit for bit in either precision.
+ * dtype, the start u₀ ({@code pinv} or {@code zero}) and the SHA-256 of Φ. Values round-trip bit for bit in either precision.
  *
  * <p>Loading checks the metadata and Φ on the host first; the parameters' expected names and shapes then come
  * from a network built for that metadata (so the layout cannot drift from the layers' code), and a file that
@@ -65,6 +65,7 @@ public final class TvModelFiles {
         meta.put("measurements", Integer.toString(p.measurements()));
         meta.put("lambda", Double.toString(p.lambda()));
         meta.put("dtype", p.dtype().name());
+        meta.put("start", p.start().id());
         meta.put("operator_sha256", ModelFiles.checksum(phi));
         meta.put("convention", "column: x = Φu, Φ is m×k (m measurements, k signal length); P(u) = ½‖x − Φu‖² "
                 + "+ λ‖Δu‖₁");
@@ -117,6 +118,12 @@ public final class TvModelFiles {
             throw new ModelFileException(where + ": metadata layers and measurements must be ≥ 1, length ≥ 2 and "
                     + "lambda a finite number > 0, but they are " + layers + ", " + m + ", " + k + ", " + lambda);
         }
+        TvProblem.Start start;
+        try {
+            start = TvProblem.Start.fromId(field(meta, "start", where));
+        } catch (InvalidArgumentException e) {
+            throw new ModelFileException(where + ": " + e.getMessage());
+        }
         HostMatrix phi = matrix(c, OPERATOR, m, k, DType.F64, where);
         String sum = ModelFiles.checksum(phi);
         if (!sum.equals(meta.get("operator_sha256"))) {
@@ -125,7 +132,7 @@ public final class TvModelFiles {
         }
         TvProblem problem;
         try {
-            problem = TvProblem.create(backend, dtype, phi, lambda);
+            problem = TvProblem.create(backend, dtype, phi, lambda, start);
         } catch (InvalidArgumentException e) { // also ShapeMismatchException
             throw new ModelFileException(where + ": " + e.getMessage(), e);
         }

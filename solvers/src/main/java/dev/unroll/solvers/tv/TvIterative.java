@@ -120,7 +120,7 @@ public final class TvIterative {
     }
 
     /**
-     * Condat–Vu from (u₀, v₀) = (Φ⁺x, 0) with σ = ½ and τ = 1/(ρ/2 + σ‖Δ‖⁴) (CARPET's steps; see
+     * Condat–Vu from (u₀, v₀) = (Φ⁺x or 0, 0) with σ = ½ and τ = 1/(ρ/2 + σ‖Δ‖⁴) (CARPET's steps; see
      * {@link CondatVuLayer}), on host arrays: the algorithm the untrained Condat–Vu networks unroll.
      */
     public static Result condatVu(TvProblem p, HostMatrix x, int iterations) {
@@ -132,7 +132,8 @@ public final class TvIterative {
         HostMatrix deltaT = delta.transpose();
         double sigma = CondatVuLayer.SIGMA_MIN;
         double tau = CondatVuLayer.primalStep(p, sigma);
-        HostMatrix u = TvProblem.multiply(TvProblem.pseudoInverse(phi), x);
+        HostMatrix u = p.start() == TvProblem.Start.ZERO ? HostMatrix.zeros(p.length(), x.cols())
+                : TvProblem.multiply(TvProblem.pseudoInverse(phi), x);
         HostMatrix v = HostMatrix.zeros(p.length() - 1, x.cols());
         double[] costs = new double[iterations + 1];
         costs[0] = mean(p.perSample(x, u));

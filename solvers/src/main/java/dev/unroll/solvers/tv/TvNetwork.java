@@ -178,7 +178,8 @@ public final class TvNetwork implements AutoCloseable {
                 chambolle.get(t).forward(v, x, problem.lambda(), next);
                 v = next;
             }
-            be.copy(u0, uOut);
+            // The primal point of v: Φ⁺x − Bv, whatever the problem's primal start.
+            be.gemm(1, problem.pseudoInverse(), x, 0, uOut);
             be.gemm(-1, problem.dual().primal(), v, 1, uOut);
         } else if (kind.synthesisKind() != null) {
             Matrix z = state(k, b);

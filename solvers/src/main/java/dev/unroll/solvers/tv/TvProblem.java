@@ -37,9 +37,44 @@ public final class TvProblem implements AutoCloseable {
     private final Matrix psi;
     private final double rho;
     private final double rhoSynthesis;
+    private final Start start;
     private DualOperators dual;
 
-    private TvProblem(Backend be, DType dtype, HostMatrix phiHost, double lambda) {
+    /**
+     * Where the networks and the primal iterative solvers start: u₀ = Φ⁺x (CARPET's, the default) or u₀ = 0.
+     * Zero is for ill-conditioned operators (an HRF convolution), where Φ⁺x amplifies the noise by cond(Φ)
+     * and every method would first have to undo that. The dual (Chambolle) solvers start from v₀ = 0 either way.
+     */
+    public enum Start {
+        /** u₀ = Φ⁺x. */
+        PSEUDO_INVERSE("pinv"),
+        /** u₀ = 0. */
+        ZERO("zero");
+
+        private final String id;
+
+        Start(String id) {
+            this.id = id;
+        }
+
+        /** The name model files use. */
+        public String id() {
+            return id;
+        }
+
+        /** The start called {@code id}. */
+        public static Start fromId(String id) {
+            for (Start s : values()) {
+                if (s.id.equals(id)) {
+                    return s;
+                }
+            }
+            throw new InvalidArgumentException("unknown start '" + id + "'; expected pinv or zero");
+        }
+    }
+
+    private TvProblem(Backend be, DType dtype, HostMatrix phiHost, double lambda, Start start) {
+        this.start = start;
         this.be = be;
         this.dtype = dtype;
         this.m = phiHost.rows();
@@ -64,7 +99,12 @@ public final class TvProblem implements AutoCloseable {
      * @throws ShapeMismatchException   when k &lt; 2 (no differences to penalise) or Φ is empty
      */
     public static TvProblem create(Backend be, DType dtype, HostMatrix phi, double lambda) {
-        if (be == null || dtype == null || phi == null) {
+        return create(be, dtype, phi, lambda, Start.PSEUDO_INVERSE);
+    }
+
+    /** As {@link #create(Backend, DType, HostMatrix, double)}, starting from {@code start}. */
+    public static TvProblem create(Backend be, DType dtype, HostMatrix phi, double lambda, Start start) {
+        if (be == null || dtype == null || phi == null || start == null) {
             throw new InvalidArgumentException("a TV problem needs a backend, a precision and an operator Φ");
         }
         if (!(lambda > 0) || Double.isInfinite(lambda)) {
@@ -75,12 +115,12 @@ public final class TvProblem implements AutoCloseable {
                     + "but is " + phi.rows() + "×" + phi.cols());
         }
         phi.requireFinite("the operator Φ");
-        return new TvProblem(be, dtype, phi, lambda);
+        return new TvProblem(be, dtype, phi, lambda, start);
     }
 
     /** The same operator with another λ (new backend copies). */
     public TvProblem withLambda(double newLambda) {
-        return create(be, dtype, phiHost, newLambda);
+        return create(be, dtype, phiHost, newLambda, start);
     }
 
     public Backend backend() {
@@ -125,7 +165,7 @@ public final class TvProblem implements AutoCloseable {
         return cumInverse;
     }
 
-    /** Φ⁺ (k×m), the Moore–Penrose pseudo-inverse: the networks start from u₀ = Φ⁺x. */
+    /** Φ⁺ (k×m), the Moore–Penrose pseudo-inverse: by default the networks start from u₀ = Φ⁺x. */
     public Matrix pseudoInverse() {
         return pinv;
     }
@@ -168,9 +208,18 @@ public final class TvProblem implements AutoCloseable {
         return Uploads.upload(be, dtype, x);
     }
 
-    /** u₀ = Φ⁺x into {@code u} (k×b). */
+    /** Where the primal solvers start. */
+    public Start start() {
+        return start;
+    }
+
+    /** u₀ = Φ⁺x, or 0 (see {@link Start}), into {@code u} (k×b). */
     public void initialU(Matrix x, Matrix u) {
-        be.gemm(1, pinv, x, 0, u);
+        if (start == Start.ZERO) {
+            be.fill(u, 0);
+        } else {
+            be.gemm(1, pinv, x, 0, u);
+        }
     }
 
     /** The mean objective P(U) = (1/B) Σ_b [½‖x_b − Φu_b‖² + λ‖Δu_b‖₁]. */

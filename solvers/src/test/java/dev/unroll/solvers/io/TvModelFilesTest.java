@@ -95,6 +95,20 @@ class TvModelFilesTest {
         }, "must be finite");
         refused(good, c -> c.meta.put("measurements", "4"), "[4, 8]");
         refused(good, c -> c.meta.put("dtype", "F16"), "not one of F32, F64");
+        refused(good, c -> c.meta.put("start", "middle"), "unknown start 'middle'");
+        refused(good, c -> c.meta.remove("start"), "lacks the metadata field 'start'");
+    }
+
+    @Test
+    void theStartRoundTrips() throws Exception {
+        Path file = dir.resolve("zero.safetensors");
+        try (TvProblem p = TvProblem.create(be, DType.F64, data.operator(), 0.3, TvProblem.Start.ZERO);
+             TvNetwork net = TvNetwork.create(TvNetworkKind.LPGD_TAUT, p, 2)) {
+            TvModelFiles.save(net, file);
+        }
+        try (TvModelFiles.Loaded m = TvModelFiles.load(file, be)) {
+            assertEquals(TvProblem.Start.ZERO, m.problem().start());
+        }
     }
 
     /** Mutable copies of a file's tensors and metadata. */

@@ -113,6 +113,37 @@ class TvNetworkTest {
     }
 
     @Test
+    void fromAZeroStartTheNetworksStillUnrollTheirAlgorithms() {
+        try (TvProblem zero = TvProblem.create(be, DType.F64, problem.operator(), problem.lambda(),
+                TvProblem.Start.ZERO)) {
+            double[] pgd = TvIterative.run(zero, TvIterative.Method.ISTA_ANALYSIS, x, 4).costs();
+            double[] cv = TvIterative.condatVu(zero, x, 4).costs();
+            double[] dual = TvIterative.chambolle(zero, x, 4).costs();
+            assertEquals(0.5 * sumOfSquares(x) / x.cols(), pgd[0], 1e-12, "P(0) = ½‖x‖²");
+            try (TvNetwork lpgd = TvNetwork.create(TvNetworkKind.LPGD_TAUT, zero, 4);
+                 TvNetwork condat = TvNetwork.create(TvNetworkKind.STEP_CONDAT_VU, zero, 4);
+                 TvNetwork chambolle = TvNetwork.create(TvNetworkKind.STEP_CHAMBOLLE, zero, 4);
+                 TvNetwork chambollePinv = TvNetwork.create(TvNetworkKind.STEP_CHAMBOLLE, problem, 4)) {
+                for (int t = 0; t <= 4; t++) {
+                    assertEquals(pgd[t], lpgd.objective(x, t), 1e-12 * (1 + pgd[t]));
+                    assertEquals(cv[t], condat.objective(x, t), 1e-12 * (1 + cv[t]));
+                    assertEquals(dual[t], chambolle.objective(x, t), 1e-12 * (1 + dual[t]));
+                    // The dual start is v₀ = 0 whatever the primal start.
+                    assertEquals(chambollePinv.objective(x, t), chambolle.objective(x, t), 1e-12 * (1 + dual[t]));
+                }
+            }
+        }
+    }
+
+    private static double sumOfSquares(HostMatrix m) {
+        double s = 0;
+        for (double v : m.values()) {
+            s += v * v;
+        }
+        return s;
+    }
+
+    @Test
     void fistaConvergesAndAnalysisBeatsSynthesisPerIteration() {
         double ref = TvIterative.run(problem, TvIterative.Method.FISTA_ANALYSIS, x, 3000, false).costs()[0];
         double[] fa = TvIterative.run(problem, TvIterative.Method.FISTA_ANALYSIS, x, 200).costs();
