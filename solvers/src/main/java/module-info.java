@@ -16,4 +16,5 @@ module dev.unroll.solvers {
     exports dev.unroll.solvers.gradients;
     exports dev.unroll.solvers.jacobian;
     exports dev.unroll.solvers.dictionary;
+    exports dev.unroll.solvers.tv;
 }

@@ -3,6 +3,8 @@ package dev.unroll.cli;
 import dev.unroll.solvers.HostMatrix;
 import dev.unroll.solvers.data.CodingData;
 import dev.unroll.solvers.data.Generators;
+import dev.unroll.solvers.data.NumpyRandom;
+import dev.unroll.solvers.tv.TvData;
 import dev.unroll.solvers.io.Npy;
 import dev.unroll.solvers.io.NpyArray;
 import dev.unroll.solvers.io.SignalReader;
@@ -91,6 +93,43 @@ public final class DataOptions {
             }
         };
     }
+
+    /**
+     * A TV training set (docs/science.md §9): {@code simulated} draws piecewise-constant signals of length
+     * k = {@code --atoms} seen through m = {@code --dim} Gaussian measurements (jump density 0.2, snr 0 dB,
+     * scaled to λ_max = 1, as CARPET's {@code synthetic_1d_dataset}; 1 000 signals unless {@code --samples});
+     * a file brings its operator Φ (m, k) or (k, m) in {@code --dictionary}. The operator is the returned
+     * set's dictionary (m×k).
+     */
+    CodingData tvTrainingSet(long seed, SizeCheck sizes) throws IOException {
+        return switch (data) {
+            case "simulated" -> {
+                int samples = count(1_000);
+                sizes.check(samples, dim, atoms);
+                TvData d = TvData.generate(atoms, dim, samples, TV_JUMPS, 0.0, seed);
+                yield new CodingData(d.operator(), d.signals(), samples, "simulated TV");
+            }
+            case "digits" -> throw new UsageException("--problem tv has no digits data: use --data simulated, or a "
+                    + ".npy of signals with --dictionary Φ");
+            default -> trainingSet(seed, sizes);
+        };
+    }
+
+    /** Test signals for a TV model with operator {@code phi} (m×k), drawn as {@link #tvTrainingSet} draws them. */
+    HostMatrix tvTestSignals(HostMatrix phi, long seed, SizeCheck sizes) throws IOException {
+        return switch (data) {
+            case "simulated" -> {
+                int samples = count(1_000);
+                sizes.check(samples, phi.rows(), phi.cols());
+                yield TvData.sample(phi, samples, TV_JUMPS, 0.0, new NumpyRandom(seed & 0xffffffffL)).signals();
+            }
+            case "digits" -> throw new UsageException("--problem tv has no digits data: use --data simulated or a .npy");
+            default -> testSignals(phi, seed, sizes);
+        };
+    }
+
+    /** The jump density of simulated TV signals (the paper's s = 0.2). */
+    static final double TV_JUMPS = 0.2;
 
     /**
      * Test signals for a model whose dictionary is {@code d}: drawn from it ({@code simulated}), the real

@@ -6,6 +6,7 @@ import dev.unroll.solvers.HostMatrix;
 import dev.unroll.solvers.io.AtomicFiles;
 import dev.unroll.solvers.io.CodeWriter;
 import dev.unroll.solvers.io.SignalReader;
+import dev.unroll.solvers.io.TvModelFiles;
 import dev.unroll.solvers.service.Batching;
 import dev.unroll.solvers.service.SignalReport;
 import dev.unroll.solvers.service.Solver;
@@ -21,7 +22,8 @@ import picocli.CommandLine.ParentCommand;
 /**
  * {@code unroll encode}: the sparse codes of the signals in a {@code .npy} (N, n), by a trained model or by
  * plain ISTA/FISTA with a tolerance, written as a {@code .npy} (N, m). Streams the file in batches, and
- * writes the output atomically: a failure leaves no partial file.
+ * writes the output atomically: a failure leaves no partial file. A TV model's output is its signals u,
+ * (N, k) ({@link TvCommands#encode}).
  */
 @Command(name = "encode", mixinStandardHelpOptions = true,
         description = "Codes of the signals in a .npy (N, n) by a model or ISTA/FISTA, written as a .npy (N, m).")
@@ -56,6 +58,9 @@ public final class EncodeCommand implements Callable<Integer> {
         DataOptions.requireFile(in, "--in", DataOptions.NPY);
         Outputs.checkFile("-o", out, Outputs.input("--in", in), Outputs.input("--model", coder.model),
                 Outputs.input("--dictionary", coder.dictionary));
+        if (coder.model != null && TvModelFiles.isTvModel(coder.model)) {
+            return TvCommands.encode(this, print);
+        }
         long started = System.nanoTime();
         // Ctrl-C halts the JVM without running the writer's cleanup: the hook removes the half-written codes.
         Thread hook = new Thread(() -> AtomicFiles.removeTemporaries(out));

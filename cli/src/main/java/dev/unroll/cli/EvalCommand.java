@@ -6,6 +6,7 @@ import dev.unroll.engine.Matrix;
 import dev.unroll.solvers.HostMatrix;
 import dev.unroll.solvers.LassoProblem;
 import dev.unroll.solvers.io.ModelFiles;
+import dev.unroll.solvers.io.TvModelFiles;
 import dev.unroll.solvers.iterative.Baseline;
 import dev.unroll.solvers.iterative.Fista;
 import dev.unroll.solvers.iterative.Stopping;
@@ -25,7 +26,8 @@ import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code unroll eval}: a saved model's test objective after each of its layers, against ISTA and FISTA after
- * as many iterations, and how many ISTA iterations its output is worth; a table, a CSV and a PNG.
+ * as many iterations, and how many ISTA iterations its output is worth; a table, a CSV and a PNG. A TV model
+ * is compared with proximal gradient and FISTA on the analysis form instead ({@link TvCommands#eval}).
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Test loss per layer of a model against ISTA and FISTA (table, CSV, PNG).")
@@ -62,6 +64,9 @@ public final class EvalCommand implements Callable<Integer> {
         for (String file : new String[]{"eval.csv", "eval.png"}) {
             Outputs.checkFile("-o", dir.resolve(file), Outputs.input("--model", model),
                     Outputs.input("--data", data.fromFile() ? Path.of(data.data) : null));
+        }
+        if (TvModelFiles.isTvModel(model)) {
+            return TvCommands.eval(this, dir);
         }
         try (Backend be = engine.open(); ModelFiles.LoadedModel m = ModelFiles.load(model, be)) {
             engine.requirePrecisionOf(model, m.problem().dtype());

@@ -28,10 +28,12 @@ import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code unroll train}: trains an unrolled network (unsupervised, on the Lasso objective) and saves it as a
- * safetensors model file. Ctrl-C stops the training and still saves the best parameters reached.
+ * safetensors model file. Ctrl-C stops the training and still saves the best parameters reached. With
+ * {@code --problem tv} it trains a TV network instead ({@link TvCommands#train}).
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train an unrolled network on the Lasso objective and save it (safetensors).")
+        description = "Train an unrolled network on the Lasso (or, with --problem tv, the 1-D TV) objective and save "
+                + "it (safetensors).")
 public final class TrainCommand implements Callable<Integer> {
     @ParentCommand
     Main.Root root;
@@ -40,8 +42,15 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     DataOptions data;
 
-    @Option(names = {"-p", "--parametrization"}, paramLabel = "NAME", defaultValue = "step",
-            description = "lista, coupled (LISTA-CP), alista, step (SLISTA), first_step (default: ${DEFAULT-VALUE})")
+    @Option(names = "--problem", paramLabel = "lasso|tv", defaultValue = "lasso",
+            description = "the objective: lasso, or tv (½‖x − Φu‖² + λ‖Δu‖₁, docs/science.md §9; --atoms is then the "
+                    + "signal length k and --dim the measurements m) (default: ${DEFAULT-VALUE})")
+    String problem;
+    @Option(names = {"-p", "--parametrization"}, paramLabel = "NAME",
+            description = "lasso: lista, coupled (LISTA-CP), alista, step (SLISTA), first_step (default: step); tv: "
+                    + "lpgd-taut, lpgd-lista-{none|global|per-layer}-N, lista-synthesis, coupled-synthesis, "
+                    + "step-synthesis, coupled-condat-vu, step-condat-vu, orig-chambolle, coupled-chambolle, "
+                    + "step-chambolle (default: lpgd-taut)")
     String parametrization;
     @Option(names = {"-T", "--layers"}, paramLabel = "T", defaultValue = "20", description = "layers (default: ${DEFAULT-VALUE})")
     int layers;
@@ -75,8 +84,14 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         java.io.PrintStream print = root.out;
+        if (problem.equals("tv")) {
+            return TvCommands.train(this);
+        }
+        if (!problem.equals("lasso")) {
+            throw new UsageException("--problem must be lasso or tv, but is '" + problem + "'");
+        }
         // Everything the command line decides is checked before any data is drawn or read.
-        Parametrization par = Cli.parametrization(parametrization);
+        Parametrization par = Cli.parametrization(parametrization == null ? "step" : parametrization);
         TrainingMode trainingMode = Cli.mode(mode);
         LassoProblem.requireLambda(lambda);
         if (layers < 1 || iterations < 0) {

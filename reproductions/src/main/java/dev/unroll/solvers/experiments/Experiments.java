@@ -14,6 +14,7 @@ public final class Experiments {
             new WeightCouplingFigure(), NetworkComparisonFigure.simulated(0.1), NetworkComparisonFigure.simulated(0.8),
             NetworkComparisonFigure.digits(0.1), NetworkComparisonFigure.digits(0.8), new SupportLipschitzFigure(),
             new SuperEfficiencyFigure(), new JacobianFigure(), new GradientEstimationFigure(), new OptimPathFigure(),
+            new Neurips2020TvFigure(), new Neurips2020RatesFigure(), new Neurips2020FmriFigure(),
             new DenoisingFigure());
 
     private Experiments() {
