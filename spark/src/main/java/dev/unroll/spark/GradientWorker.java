@@ -1,5 +1,6 @@
 package dev.unroll.spark;
 
+import dev.unroll.solvers.Closing;
 import dev.unroll.engine.Backend;
 import dev.unroll.engine.Matrix;
 import dev.unroll.engine.ParameterSet;
@@ -42,9 +43,7 @@ final class GradientWorker implements AutoCloseable {
             g = be.newParameters(n.spec());
             this.sum = be.newParameters(n.spec());
         } catch (RuntimeException e) {
-            for (AutoCloseable c : new AutoCloseable[] {g, xm, l, n, problem}) {
-                closeQuietly(c);
-            }
+            Closing.quietly(g, xm, l, n, problem);
             throw e;
         }
         this.net = n;
@@ -100,19 +99,7 @@ final class GradientWorker implements AutoCloseable {
 
     @Override
     public void close() {
-        for (AutoCloseable c : new AutoCloseable[] {sum, grads, x, loss, net, problem}) {
-            closeQuietly(c);
-        }
+        Closing.quietly(sum, grads, x, loss, net, problem);
     }
 
-    private static void closeQuietly(AutoCloseable c) {
-        if (c == null) {
-            return;
-        }
-        try {
-            c.close();
-        } catch (Exception ignored) {
-            // Freeing backend memory fails in no way a task could act on.
-        }
-    }
 }

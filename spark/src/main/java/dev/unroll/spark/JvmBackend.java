@@ -1,5 +1,6 @@
 package dev.unroll.spark;
 
+import dev.unroll.solvers.Closing;
 import dev.unroll.engine.Backend;
 import dev.unroll.engine.Backends;
 import java.util.ArrayDeque;
@@ -42,7 +43,7 @@ final class JvmBackend {
     /** Closes {@code resource} now and forgets it (a cache evicting an entry). */
     static synchronized void release(AutoCloseable resource) {
         OWNED.remove(resource);
-        closeQuietly(resource);
+        Closing.quietly(resource);
     }
 
     /** How many times this JVM opened a backend: 1 once any task ran, however many tasks there were. */
@@ -52,19 +53,12 @@ final class JvmBackend {
 
     private static synchronized void closeAll() {
         while (!OWNED.isEmpty()) {
-            closeQuietly(OWNED.pop());
+            Closing.quietly(OWNED.pop());
         }
         if (backend != null) {
-            closeQuietly(backend);
+            Closing.quietly(backend);
             backend = null;
         }
     }
 
-    private static void closeQuietly(AutoCloseable resource) {
-        try {
-            resource.close();
-        } catch (Exception ignored) {
-            // The JVM is ending (or the entry was evicted): there is no caller left to tell.
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package dev.unroll.solvers.gradients;
 
+import dev.unroll.solvers.Closing;
 import dev.unroll.engine.Backend;
 import dev.unroll.engine.DType;
 import dev.unroll.engine.Matrix;
@@ -54,9 +55,7 @@ final class IstaCoder implements UnrolledCoder {
                 out = be.allocate(dtype, m, capacity);
             }
         } catch (RuntimeException e) {
-            for (AutoCloseable c : new AutoCloseable[]{p, g, tp, out}) {
-                closeQuietly(c);
-            }
+            Closing.quietly(p, g, tp, out);
             throw e;
         }
         this.params = p;
@@ -65,15 +64,6 @@ final class IstaCoder implements UnrolledCoder {
         this.codes = out;
     }
 
-    private static void closeQuietly(AutoCloseable c) {
-        if (c != null) {
-            try {
-                c.close();
-            } catch (Exception ignored) {
-                // freeing work space after a failed allocation: nothing more to do
-            }
-        }
-    }
 
     @Override
     public UnrolledAlgorithm algorithm() {
@@ -136,8 +126,6 @@ final class IstaCoder implements UnrolledCoder {
 
     @Override
     public void close() {
-        for (AutoCloseable c : new AutoCloseable[]{params, grads, tape, codes}) {
-            closeQuietly(c);
-        }
+        Closing.quietly(params, grads, tape, codes);
     }
 }

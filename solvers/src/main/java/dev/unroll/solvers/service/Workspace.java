@@ -1,5 +1,6 @@
 package dev.unroll.solvers.service;
 
+import dev.unroll.solvers.Closing;
 import dev.unroll.engine.Backend;
 import dev.unroll.engine.DType;
 import dev.unroll.engine.Matrix;
@@ -45,8 +46,8 @@ final class Workspace implements AutoCloseable {
             zs = be.allocate(dtype, m, capacity);
             this.scratch = encoder.newWorkspace(capacity);
         } catch (RuntimeException | Error e) {
-            closeQuietly(xs);
-            closeQuietly(zs);
+            Closing.quietly(xs);
+            Closing.quietly(zs);
             throw e;
         }
         this.x = xs;
@@ -127,17 +128,7 @@ final class Workspace implements AutoCloseable {
     public void close() {
         x.close();
         z.close();
-        closeQuietly(scratch);
+        Closing.quietly(scratch);
     }
 
-    private static void closeQuietly(AutoCloseable c) {
-        if (c == null) {
-            return;
-        }
-        try {
-            c.close();
-        } catch (Exception ignored) {
-            // backend memory frees without a failure the caller could act on
-        }
-    }
 }
