@@ -10,7 +10,7 @@ import dev.unroll.solvers.Uploads;
  * The iterative baselines of NeurIPS 2020 (docs/science.md §2, §9), all from u₀ = Φ⁺x like the networks:
  * ISTA/FISTA on the synthesis form (step 1/ρ̃, pseudo soft-threshold at λ/ρ̃, z₀ unpenalised) and proximal
  * gradient / FISTA on the analysis form (step 1/ρ, taut-string prox at λ/ρ). Analysis FISTA run long is the
- * reference optimum P*. FISTA returns the prox point, not the extrapolated one (SCIENCE.md §2).
+ * reference optimum P*. FISTA returns the prox point, not the extrapolated one (docs/science.md §2).
  */
 public final class TvIterative {
     /** Which form and whether with momentum. */

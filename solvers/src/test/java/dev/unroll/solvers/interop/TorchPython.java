@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * Test helper: a Python with torch and numpy, or a skip saying why there is none. Tried in order: the
- * {@code unroll.torch.python} system property, {@code python3}, and the benchmarks' virtual environment
- * {@code bench/target/torch-venv/bin/python}.
+ * {@code unroll.torch.python} system property, the benchmarks' choice ({@code bench/peers/torch_python.sh}, which
+ * makes their virtual environment from a local torch wheel, so CI runs these checks too), and {@code python3}.
  */
 final class TorchPython {
     private static String python;
@@ -31,13 +31,11 @@ final class TorchPython {
             if (property != null && !property.isBlank()) {
                 candidates.add(property);
             }
-            candidates.add("python3");
-            for (String root : List.of("..", ".")) { // tests run in the module folder; the venv is the bench's
-                Path venv = Path.of(root, "bench", "target", "torch-venv", "bin", "python");
-                if (Files.isExecutable(venv)) {
-                    candidates.add(venv.toString());
-                }
+            String chosen = benchPeerPython();
+            if (chosen != null) {
+                candidates.add(chosen);
             }
+            candidates.add("python3");
             for (String c : candidates) {
                 if (works(c)) {
                     python = c;
@@ -50,6 +48,36 @@ final class TorchPython {
         }
         Assumptions.assumeTrue(python != null, missing);
         return python;
+    }
+
+    /**
+     * The interpreter the benchmarks' PyTorch peers use ({@code bench/peers/torch_python.sh}): it makes the
+     * virtual environment from a local torch wheel once when there is one (the benchmarks then reuse it), else
+     * names Debian's python3 with python3-torch; null when the script finds none.
+     */
+    private static String benchPeerPython() {
+        for (String root : List.of("..", ".")) { // tests run in the module folder; the script is the bench's
+            Path script = Path.of(root, "bench", "peers", "torch_python.sh");
+            if (!Files.isRegularFile(script)) {
+                continue;
+            }
+            try {
+                Process p = new ProcessBuilder("bash", script.toString()).redirectError(ProcessBuilder.Redirect.DISCARD)
+                        .start();
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+                if (!p.waitFor(600, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                    return null;
+                }
+                return p.exitValue() == 0 && !out.isEmpty() ? out : null;
+            } catch (IOException e) {
+                return null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+        return null;
     }
 
     private static boolean works(String exe) {
