@@ -304,6 +304,54 @@ public final class Backend implements AutoCloseable {
         kernels.softThresholdBackward(u, tauPerRow, scale, gradOut, gradU, signSums);
     }
 
+    // ---------------------------------------------------------------- 1-D total-variation prox
+
+    /**
+     * The exact prox of 1-D total variation on every column, {@code out_j = argmin_v ½‖v − u_j‖² + λ‖Δv‖₁}
+     * (each column a signal of length {@code u.rows()}), by the taut string in O(rows) per column
+     * (docs/science.md §9). λ = 0 is the identity; a λ beyond the string's reach gives each column's mean.
+     * {@code out} may be {@code u} itself.
+     *
+     * @throws InvalidArgumentException when λ &lt; 0
+     */
+    public void proxTv(Matrix u, double lambda, Matrix out) {
+        Checks.finite(lambda, "TV weight λ");
+        if (lambda < 0) {
+            throw new InvalidArgumentException("TV weight λ must be ≥ 0, but is " + lambda);
+        }
+        thresholdChecks(u, out, null);
+        kernels.proxTv(u, lambda, out);
+    }
+
+    /**
+     * The reverse of {@link #proxTv}, from its output {@code out}: {@code gradIn} = ∂ℓ/∂u, which is
+     * {@code gradOut} averaged over each constant piece of {@code out}, and, when {@code lambdaGrads} (1×cols)
+     * is not null, each column's ∂ℓ/∂λ (sum them for a λ shared by the batch). {@code gradIn} may be
+     * {@code gradOut} itself (docs/science.md §5).
+     */
+    public void proxTvBackward(Matrix out, Matrix gradOut, Matrix gradIn, Matrix lambdaGrads) {
+        owned(out, "prox output");
+        owned(gradOut, "gradOut");
+        owned(gradIn, "gradIn");
+        Checks.dtype(gradOut, out.dtype(), "gradOut");
+        Checks.dtype(gradIn, out.dtype(), "gradIn");
+        Checks.shape(gradOut, out.rows(), out.cols(), "gradOut", "same shape as the prox output");
+        Checks.shape(gradIn, out.rows(), out.cols(), "gradIn", "same shape as the prox output");
+        Checks.disjoint(gradIn, "gradIn", out, "prox output");
+        if (!(gradIn.sameRoot(gradOut) && gradIn.offset() == gradOut.offset() && gradIn.ld() == gradOut.ld())) {
+            Checks.disjoint(gradIn, "gradIn", gradOut, "gradOut");
+        }
+        if (lambdaGrads != null) {
+            owned(lambdaGrads, "lambdaGrads");
+            Checks.dtype(lambdaGrads, out.dtype(), "lambdaGrads");
+            Checks.shape(lambdaGrads, 1, out.cols(), "lambdaGrads", "one ∂ℓ/∂λ per column");
+            Checks.disjoint(lambdaGrads, "lambdaGrads", out, "prox output");
+            Checks.disjoint(lambdaGrads, "lambdaGrads", gradOut, "gradOut");
+            Checks.disjoint(lambdaGrads, "lambdaGrads", gradIn, "gradIn");
+        }
+        kernels.proxTvBackward(out, gradOut, gradIn, lambdaGrads);
+    }
+
     private void thresholdBackwardChecks(Matrix u, Matrix gradOut, Matrix gradU, Matrix signSums) {
         owned(u, "u");
         owned(gradOut, "gradOut");

@@ -26,12 +26,14 @@ final class VectorKernels implements BackendKernels {
     private final Workers workers;
     private final Blas blas;
     private final UnrolledPasses unrolled;
+    private final ProxTvColumns proxTv;
     private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(Workspace::new);
 
     VectorKernels(int threads) {
         this.workers = new Workers(threads);
         this.blas = new Blas(workers);
         this.unrolled = new UnrolledPasses(blas, workers, workspaces);
+        this.proxTv = new ProxTvColumns(workers);
     }
 
     @Override
@@ -124,6 +126,16 @@ final class VectorKernels implements BackendKernels {
                 s.set(i, 0, sums[i]);
             }
         }
+    }
+
+    @Override
+    public void proxTv(Matrix u, double lambda, Matrix out) {
+        proxTv.forward(Mat.of(u), lambda, Mat.of(out));
+    }
+
+    @Override
+    public void proxTvBackward(Matrix out, Matrix gradOut, Matrix gradIn, Matrix lambdaGrads) {
+        proxTv.backward(Mat.of(out), Mat.of(gradOut), Mat.of(gradIn), Mat.of(lambdaGrads));
     }
 
     @Override

@@ -22,6 +22,12 @@ import java.util.function.Supplier;
  * the backend's one stream inside its execution lock ({@link Exec}), queued without host synchronisation
  * except where a host value is returned (reductions, losses, downloads). Products go to cuBLAS, the rest to
  * Unroll's kernels; the unrolled passes are in {@link UnrolledCuda}.
+ *
+ * <p>The 1-D prox-TV ({@code proxTv}, {@code proxTvBackward}) is the SPI's inherited host default: download,
+ * the engine's taut string in double, upload (its downloads synchronise the stream). Correct and
+ * conformance-tested like every primitive, but a round trip per call; the follow-up is a kernel with one thread
+ * per signal (the taut string is sequential along a signal, so the batch is the parallelism), which needs new
+ * kernel images.
  */
 @SuppressWarnings("try") // the Exec.Scope resource only holds the execution lock
 final class CudaKernels implements BackendKernels {

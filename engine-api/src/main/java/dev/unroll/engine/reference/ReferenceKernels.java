@@ -6,6 +6,8 @@ import dev.unroll.engine.Matrix;
 import dev.unroll.engine.Transpose;
 import dev.unroll.engine.spi.BackendKernels;
 import dev.unroll.engine.spi.Storage;
+import dev.unroll.engine.spi.TautString;
+import dev.unroll.engine.spi.TautStringBackward;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -161,6 +163,38 @@ final class ReferenceKernels implements BackendKernels {
             Dense sd = Dense.of(signSums);
             for (int i = 0; i < sums.length; i++) {
                 sd.set(i, 0, sums[i]);
+            }
+        }
+    }
+
+    @Override
+    public void proxTv(Matrix u, double lambda, Matrix out) {
+        Dense ud = Dense.of(u);
+        Dense od = Dense.of(out);
+        TautString solver = new TautString();
+        for (int j = 0; j < ud.cols; j++) {
+            double[] v = ud.column(j);
+            solver.prox(v, 0, v.length, lambda, v, 0);
+            for (int i = 0; i < v.length; i++) {
+                od.set(i, j, v[i]);
+            }
+        }
+    }
+
+    @Override
+    public void proxTvBackward(Matrix out, Matrix gradOut, Matrix gradIn, Matrix lambdaGrads) {
+        Dense od = Dense.of(out);
+        Dense gd = Dense.of(gradOut);
+        Dense id = Dense.of(gradIn);
+        Dense ld = Dense.orNull(lambdaGrads);
+        for (int j = 0; j < od.cols; j++) {
+            double[] g = gd.column(j);
+            double gradLambda = TautStringBackward.backward(od.column(j), 0, g, 0, g.length, g, 0);
+            for (int i = 0; i < g.length; i++) {
+                id.set(i, j, g[i]);
+            }
+            if (ld != null) {
+                ld.set(0, j, gradLambda);
             }
         }
     }

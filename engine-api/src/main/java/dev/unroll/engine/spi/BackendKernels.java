@@ -78,6 +78,32 @@ public interface BackendKernels extends AutoCloseable {
                                Matrix signSums);
 
     /**
+     * The exact 1-D total-variation prox of every column: {@code out_j = argmin_v ½‖v − u_j‖² + λ Σ_i |v_{i+1} − v_i|}
+     * for each column u_j (a signal of length {@code u.rows()}), λ ≥ 0, by the taut string ({@link TautString},
+     * docs/science.md §9) in O(rows) per column. Computed in double whatever the precision and rounded once on
+     * store. {@code out} may be {@code u} itself.
+     *
+     * <p>The default runs {@link TautString} on host copies (download, solve, upload): every backend has the
+     * primitive, and one whose memory is not the host's pays a round trip per call until it overrides this with
+     * a kernel (for cuda: one thread per signal).
+     */
+    default void proxTv(Matrix u, double lambda, Matrix out) {
+        ProxTvHost.forward(this, u, lambda, out);
+    }
+
+    /**
+     * The reverse of {@link #proxTv} (docs/science.md §5, "Prox-TV backward"), from its output {@code out}
+     * (λ is not needed: the pieces carry it): {@code gradIn} = ∂ℓ/∂u is {@code gradOut} averaged over each
+     * piece of {@code out} (a maximal run of exactly equal values of a column), and when {@code lambdaGrads}
+     * (1×cols) is not null its entry j receives column j's ∂ℓ/∂λ = −Σ_P mean_P(gradOut)·(s_left − s_right),
+     * s the signs of the jumps into and out of piece P (the caller sums them for a shared λ). {@code gradIn}
+     * may be {@code gradOut} itself. The default runs {@link TautStringBackward} on host copies.
+     */
+    default void proxTvBackward(Matrix out, Matrix gradOut, Matrix gradIn, Matrix lambdaGrads) {
+        ProxTvHost.backward(this, out, gradOut, gradIn, lambdaGrads);
+    }
+
+    /**
      * Runs the first {@code layers} layers of the unrolled network on the batch {@code x} (n×B), starting from
      * {@code z0} (m×B, or zeros when null). Writes z_layers into {@code zOut} when it is not null. When
      * {@code tape} is not null, records into it the layers of its window ({@link Tape#z}, {@link Tape#u} are

@@ -85,6 +85,16 @@ final class PrimitivesOnlyBackend implements BackendKernels {
     }
 
     @Override
+    public void proxTv(Matrix u, double lambda, Matrix out) {
+        primitives.proxTv(u, lambda, out);
+    }
+
+    @Override
+    public void proxTvBackward(Matrix out, Matrix gradOut, Matrix gradIn, Matrix lambdaGrads) {
+        primitives.proxTvBackward(out, gradOut, gradIn, lambdaGrads);
+    }
+
+    @Override
     public double lassoObjective(Matrix d, Matrix x, Matrix z, double lambda, Matrix perSample, Matrix gradZ,
                                  Matrix gradD) {
         return primitives.lassoObjective(d, x, z, lambda, perSample, gradZ, gradD);

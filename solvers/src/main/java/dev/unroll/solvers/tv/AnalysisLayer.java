@@ -76,9 +76,12 @@ final class AnalysisLayer implements AutoCloseable {
         int b = a.cols();
         double[] av = HostBridge.read(a);
         double[] uv = HostBridge.read(out);
-        double[] exact = new double[av.length];
         double mu = lambda * theta.scalar();
-        new TautString().proxColumns(av, k, b, mu, exact);
+        double[] exact;
+        try (Matrix e = be.allocate(a.dtype(), k, b)) {
+            be.proxTv(a, mu, e);
+            exact = HostBridge.read(e);
+        }
         return (proxObjective(av, uv, mu, k) - proxObjective(av, exact, mu, k)) / b;
     }
 

@@ -89,10 +89,8 @@ final class ChambolleLayer implements AutoCloseable {
     /** From ∂ℓ/∂v⁺ writes ∂ℓ/∂v into {@code gradIn} and adds the parameters' gradients. */
     void backward(Matrix gradOut, Matrix gradIn) {
         int b = gradOut.cols();
-        double[] g = HostBridge.read(gradOut);
-        HostBridge.clampBackward(HostBridge.read(a), lambda, g);
         try (Matrix ga = be.allocate(gradOut.dtype(), gradOut.rows(), b)) {
-            HostBridge.write(g, ga);
+            DualOperators.projectBackward(be, a, lambda, gradOut, ga);
             switch (kind) {
                 case LISTA -> {
                     be.gemm(Transpose.NO, Transpose.YES, 1, ga, vIn, 1, p1.grad());

@@ -116,15 +116,13 @@ final class CondatVuLayer implements AutoCloseable {
     void backward(Matrix gradUOut, Matrix gradVOut, Matrix gradUIn, Matrix gradVIn) {
         int k = gradUOut.rows();
         int b = gradUOut.cols();
-        double[] gv = HostBridge.read(gradVOut);
-        double gradT = HostBridge.clampBackward(HostBridge.read(a), threshold, gv);
         try (Matrix ga = be.allocate(gradUOut.dtype(), a.rows(), b);
              Matrix gw = be.allocate(gradUOut.dtype(), k, b);
              Matrix gUplus = be.allocate(gradUOut.dtype(), k, b);
              Matrix gg = be.allocate(gradUOut.dtype(), k, b);
              Matrix kta = be.allocate(gradUOut.dtype(), a.rows(), b);
              Matrix pg = be.allocate(gradUOut.dtype(), problem.measurements(), b)) {
-            HostBridge.write(gv, ga);
+            double gradT = DualOperators.projectBackward(be, a, threshold, gradVOut, ga);
             // a = v + σKᵀw.
             be.gemm(sigma, k(), ga, 0, gw);
             be.gemm(Transpose.YES, Transpose.NO, 1, k(), wPoint, 0, kta);

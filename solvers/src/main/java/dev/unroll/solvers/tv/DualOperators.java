@@ -105,6 +105,21 @@ final class DualOperators implements AutoCloseable {
         be.axpy(1, a, out);
     }
 
+    /**
+     * The reverse of {@link #project}: ∂ℓ/∂a = g where |a| ≤ t and 0 where clamped (torch's convention at the
+     * bounds) into {@code gradA}, from the soft-threshold's reverse on the backend as g − 1{|a| &gt; t} ⊙ g
+     * (exact: each entry is g − g = 0 or g − 0 = g); returns ∂ℓ/∂t = Σ_{|a| &gt; t} sign(a)·g, the sum of that
+     * reverse's row sums. {@code gradA} must not be {@code gradOut}.
+     */
+    static double projectBackward(Backend be, Matrix a, double t, Matrix gradOut, Matrix gradA) {
+        try (Matrix signSums = be.allocate(a.dtype(), a.rows(), 1)) {
+            be.softThresholdBackward(a, t, gradOut, gradA, signSums);
+            be.scale(-1, gradA);
+            be.axpy(1, gradOut, gradA);
+            return be.sum(signSums);
+        }
+    }
+
     @Override
     public void close() {
         delta.close();

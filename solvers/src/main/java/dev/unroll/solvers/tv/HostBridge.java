@@ -5,10 +5,18 @@ import dev.unroll.solvers.HostMatrix;
 import dev.unroll.solvers.Uploads;
 
 /**
- * The elementwise pieces of the TV networks that the backend SPI does not offer yet (|·| sums, sign
- * patterns, the masked product of the pseudo soft-threshold's reverse mode), on host arrays. Each is one
- * pass over a k×b column-major array; when the SPI gains the elementwise mask product and row sums they
- * move there and this class shrinks to the taut-string call.
+ * What the TV code still does on host arrays because the backend SPI lacks it, and why:
+ * <ul>
+ *   <li>the TV value Σ|u_{i+1} − u_i| and its subgradient Δᵀsign(Δu) ({@link #totalVariation},
+ *       {@link #addTvSubgradient}), used by the objective ({@link TvProblem#objective(Matrix, Matrix, Matrix)})
+ *       and the prox gap of a learned prox: the SPI has no elementwise |·| or sign; they would be a difference
+ *       operator's GEMM plus those two elementwise primitives, or one fused "TV value and subgradient" reduction;</li>
+ *   <li>reading and writing small matrices ({@link #read}, {@link #write}): scalar parameters (θ, α) and their
+ *       gradients, a few row sums, constant masks built once.</li>
+ * </ul>
+ * The per-layer work of every TV network is on the backend: the exact prox and its reverse
+ * ({@link dev.unroll.engine.Backend#proxTv}, {@link dev.unroll.engine.Backend#proxTvBackward}), the pseudo
+ * soft-threshold's and the dual projection's reverse ({@link dev.unroll.engine.Backend#softThresholdBackward}).
  */
 final class HostBridge {
     private HostBridge() {
@@ -46,42 +54,5 @@ final class HostBridge {
                 g[o + i] -= s;
             }
         }
-    }
-
-    /**
-     * Reverse mode of the pseudo soft-threshold z = pST(a, τ) (row 0 passes through, rows ≥ 1 are
-     * soft-thresholded at τ): overwrites {@code g} with ∂ℓ/∂a = M ⊙ g (M = 1 on row 0 and where |a| &gt; τ),
-     * and returns ∂ℓ/∂τ = −Σ_{rows ≥ 1} sign(a)·M·g.
-     */
-    static double pseudoSoftThresholdBackward(double[] a, double tau, int k, int b, double[] g) {
-        double gradTau = 0;
-        for (int j = 0; j < b; j++) {
-            int o = j * k;
-            for (int i = 1; i < k; i++) {
-                double v = a[o + i];
-                if (Math.abs(v) > tau) {
-                    gradTau -= Math.signum(v) * g[o + i];
-                } else {
-                    g[o + i] = 0;
-                }
-            }
-        }
-        return gradTau;
-    }
-
-    /**
-     * Reverse mode of the projection v = clamp(a, −t, t) (the dual step of Condat–Vu and Chambolle): overwrites
-     * {@code g} with ∂ℓ/∂a (g where |a| ≤ t, 0 where clamped; torch's convention at the bounds) and returns
-     * ∂ℓ/∂t = Σ_{|a| > t} sign(a)·g.
-     */
-    static double clampBackward(double[] a, double t, double[] g) {
-        double gradT = 0;
-        for (int i = 0; i < a.length; i++) {
-            if (Math.abs(a[i]) > t) {
-                gradT += Math.signum(a[i]) * g[i];
-                g[i] = 0;
-            }
-        }
-        return gradT;
     }
 }

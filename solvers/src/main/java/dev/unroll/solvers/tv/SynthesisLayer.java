@@ -147,11 +147,9 @@ final class SynthesisLayer implements AutoCloseable {
     double backward(Matrix gradOut, Matrix gradIn, Matrix gradX) {
         int k = gradOut.rows();
         int b = gradOut.cols();
-        double[] g = HostBridge.read(gradOut);
-        double gradTau = HostBridge.pseudoSoftThresholdBackward(HostBridge.read(a), tau, k, b, g);
         double s = scalar.scalar();
         try (Matrix ga = be.allocate(gradOut.dtype(), k, b)) {
-            HostBridge.write(g, ga);
+            double gradTau = pseudoSoftThresholdBackward(gradOut, ga);
             switch (kind) {
                 case LISTA -> {
                     be.gemm(Transpose.NO, Transpose.YES, 1, ga, zIn, 1, p1.grad());
@@ -191,6 +189,26 @@ final class SynthesisLayer implements AutoCloseable {
                     return gradTau * s;
                 }
             }
+        }
+    }
+
+    /**
+     * The reverse of z = pST(a, τ) on the backend: the soft-threshold's reverse with the per-row thresholds
+     * (τ_0 = 0), then row 0 copied through (pST passes it whatever a_0 is, where the τ = 0 mask would drop an
+     * exact zero); returns ∂ℓ/∂τ = −Σ_{i ≥ 1} Σ_j sign(a_ij)·M_ij·g_ij from the row sums, less row 0's.
+     */
+    private double pseudoSoftThresholdBackward(Matrix gradOut, Matrix ga) {
+        int k = gradOut.rows();
+        int b = gradOut.cols();
+        try (Matrix signSums = be.allocate(gradOut.dtype(), k, 1)) {
+            be.softThresholdBackward(a, tauRows, tau, gradOut, ga, signSums);
+            be.copy(gradOut.view(0, 0, 1, b), ga.view(0, 0, 1, b));
+            double[] sums = HostBridge.read(signSums);
+            double total = 0;
+            for (int i = 1; i < k; i++) {
+                total += sums[i];
+            }
+            return -total;
         }
     }
 

@@ -1,37 +1,39 @@
 package dev.unroll.solvers.tv;
 
+import dev.unroll.engine.Backend;
 import dev.unroll.engine.Matrix;
 import java.util.List;
 
 /**
- * The exact prox as a layer step: {@link TautString} forward, {@link TautStringBackward} (implicit) reverse.
- * A host kernel for now: the batch is downloaded, solved column by column and uploaded.
+ * The exact prox as a layer step, on the backend's prox-TV primitive: {@link Backend#proxTv} forward (the taut
+ * string) and {@link Backend#proxTvBackward} (implicit) reverse, with ∂ℓ/∂μ the sum of the per-column
+ * gradients. It keeps its own copy of the output, because the reverse reads the pieces off it and the caller
+ * may reuse {@code out}.
  */
 final class TautStringProx implements Prox {
-    private final TautString solver = new TautString();
-    private final int k;
-    private double[] lastOut;
-    private int lastCols;
+    private Matrix lastOut;
 
-    TautStringProx(int k) {
-        this.k = k;
+    TautStringProx() {
     }
 
     @Override
     public void forward(Matrix a, double mu, Matrix out) {
-        double[] v = HostBridge.read(a);
-        solver.proxColumns(v, k, a.cols(), mu, v);
-        lastOut = v;
-        lastCols = a.cols();
-        HostBridge.write(v, out);
+        Backend be = a.backend();
+        if (lastOut == null || lastOut.cols() != a.cols() || lastOut.rows() != a.rows()) {
+            close();
+            lastOut = be.allocate(a.dtype(), a.rows(), a.cols());
+        }
+        be.proxTv(a, mu, lastOut);
+        be.copy(lastOut, out);
     }
 
     @Override
     public double backward(Matrix gradOut, Matrix gradA) {
-        double[] g = HostBridge.read(gradOut);
-        double gradMu = TautStringBackward.backwardColumns(lastOut, g, k, lastCols, g);
-        HostBridge.write(g, gradA);
-        return gradMu;
+        Backend be = gradOut.backend();
+        try (Matrix gradMu = be.allocate(gradOut.dtype(), 1, gradOut.cols())) {
+            be.proxTvBackward(lastOut, gradOut, gradA, gradMu);
+            return be.sum(gradMu);
+        }
     }
 
     @Override
@@ -41,6 +43,9 @@ final class TautStringProx implements Prox {
 
     @Override
     public void close() {
-        lastOut = null;
+        if (lastOut != null) {
+            lastOut.close();
+            lastOut = null;
+        }
     }
 }

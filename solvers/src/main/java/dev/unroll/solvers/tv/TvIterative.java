@@ -72,7 +72,6 @@ public final class TvIterative {
                 HostBridge.write(t, tau);
             }
             be.copy(v, y);
-            TautString ts = new TautString();
             double t = 1;
             for (int it = 1; it <= iterations; it++) {
                 be.copy(v, prev);
@@ -82,9 +81,7 @@ public final class TvIterative {
                 be.copy(y, v);
                 be.gemm(Transpose.YES, Transpose.NO, -step, op, r, 1, v);
                 if (analysis) {
-                    double[] a = HostBridge.read(v);
-                    ts.proxColumns(a, k, b, p.lambda() * step, a);
-                    HostBridge.write(a, v);
+                    be.proxTv(v, p.lambda() * step, v);
                 } else {
                     be.softThreshold(v, tau, p.lambda() * step, v, null);
                 }

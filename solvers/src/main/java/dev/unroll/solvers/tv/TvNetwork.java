@@ -14,8 +14,9 @@ import java.util.Map;
  * An unrolled TV network of docs/science.md §9: T layers of one {@link TvNetworkKind}, from u₀ = Φ⁺x
  * (z₀ = C⁻¹u₀ for the synthesis kinds, v₀ = 0 for the primal–dual and dual ones), output u_T (synthesis:
  * u_T = Cz_T; dual: u_T = Φ⁺x − Bv_T, see {@link DualOperators}). Forward and reverse mode
- * through any prefix of the layers, on the backend's GEMMs plus the host kernels of {@link HostBridge} and
- * {@link TautString}. Trained unsupervised on the analysis objective P by {@link TvTrainer}.
+ * through any prefix of the layers, on the backend: its GEMMs, soft-threshold (and its reverse) and prox-TV
+ * primitives ({@link Backend#proxTv}), with no host round trip per layer but scalar parameters' reads (see
+ * {@link HostBridge}). Trained unsupervised on the analysis objective P by {@link TvTrainer}.
  */
 public final class TvNetwork implements AutoCloseable {
     private final TvNetworkKind kind;
@@ -82,7 +83,7 @@ public final class TvNetwork implements AutoCloseable {
                 List<Param> ps = register(AnalysisLayer.initial(be, problem, tag, kind.innerLayers() > 0));
                 Prox prox;
                 if (kind.innerLayers() == 0) {
-                    prox = new TautStringProx(problem.length());
+                    prox = new TautStringProx();
                 } else if (kind.learnProx() == TvNetworkKind.LearnProx.PER_LAYER) {
                     prox = new ListaProx(be, problem,
                             register(ListaProx.initialParams(be, problem, kind.innerLayers(), tag + "prox.", true)));

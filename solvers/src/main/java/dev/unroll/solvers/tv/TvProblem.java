@@ -6,6 +6,7 @@ import dev.unroll.engine.InvalidArgumentException;
 import dev.unroll.engine.Matrix;
 import dev.unroll.engine.ShapeMismatchException;
 import dev.unroll.engine.Transpose;
+import dev.unroll.engine.spi.TautString;
 import dev.unroll.solvers.HostMatrix;
 import dev.unroll.solvers.Spectral;
 import dev.unroll.solvers.Uploads;
@@ -22,6 +23,8 @@ import dev.unroll.solvers.Uploads;
  * <p>Holds the operators on the backend (Φ, C, C⁻¹, Φ⁺, Ψ) and the two Lipschitz constants ρ = ‖Φ‖² (the
  * analysis one) and ρ̃ = ‖ΦC‖² (the synthesis one). The TV term and its sign pattern are elementwise; the
  * SPI has no elementwise sign or |·| yet, so they go through {@link HostBridge}.
+ * The gradient mapping's prox runs the engine's {@link TautString} on the host on purpose: in double whatever the
+ * precision, so that its step ε·∇f (ε = 1e-10) is resolved next to u.
  */
 public final class TvProblem implements AutoCloseable {
     private final Backend be;

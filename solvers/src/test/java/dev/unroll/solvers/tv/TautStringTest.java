@@ -1,5 +1,8 @@
 package dev.unroll.solvers.tv;
 
+import dev.unroll.engine.spi.TautString;
+import dev.unroll.engine.spi.TautStringBackward;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

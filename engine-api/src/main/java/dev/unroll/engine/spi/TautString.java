@@ -1,4 +1,4 @@
-package dev.unroll.solvers.tv;
+package dev.unroll.engine.spi;
 
 /**
  * The exact proximal operator of 1-D total variation, {@code prox(x) = argmin_u ½‖u − x‖² + λ Σ_i |u_{i+1} − u_i|},
@@ -16,6 +16,11 @@ package dev.unroll.solvers.tv;
  * <p>A kernel: it assumes valid input (finite values, λ ≥ 0, arrays long enough); the front doors check.
  * Stateless apart from the scratch arrays it owns, so one instance serves one thread; {@link #prox} on a
  * fresh instance per call is also fine for small k.
+ *
+ * <p>The one definition of the 1-D prox-TV in the project: {@link BackendKernels#proxTv}'s reference, the
+ * host default every backend inherits and cpu-vector's per-column kernel all call it, always in double (an
+ * F32 column is widened, solved and rounded once on store), so backends agree bit for bit. The algorithm is
+ * sequential along a signal (each merge depends on the hulls so far); the parallelism is over signals.
  */
 public final class TautString {
     // The two hulls as deques of segments: horizontal extent (integer), vertical extent and slope. The

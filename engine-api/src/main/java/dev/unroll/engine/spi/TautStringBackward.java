@@ -1,4 +1,4 @@
-package dev.unroll.solvers.tv;
+package dev.unroll.engine.spi;
 
 /**
  * Reverse mode of the 1-D prox-TV, by implicit differentiation of its optimality conditions (docs/science.md
