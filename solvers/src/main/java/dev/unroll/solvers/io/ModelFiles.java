@@ -55,7 +55,7 @@ public final class ModelFiles {
         tensors.put("dictionary", Tensor.ofColumnMajor(new ColumnMajorF64(d.rows(), d.cols(), d.values())));
         HostMatrix w = net.analyticWeights();
         if (w != null) {
-            tensors.put("analytic_weights", tensor(w, dtype));
+            tensors.put("analytic_weights", ModelFileReader.tensor(w, dtype));
         }
         Map<String, HostMatrix> values = new LinkedHashMap<>();
         for (int t = 0; t < net.layers(); t++) {
@@ -64,7 +64,7 @@ public final class ModelFiles {
                 // load refuses non-finite parameters: never write a file it would refuse.
                 value.requireFinite("parameter " + name(t, kind) + " of the model to save as " + file);
                 values.put(name(t, kind), value);
-                tensors.put(name(t, kind), tensor(value, dtype));
+                tensors.put(name(t, kind), ModelFileReader.tensor(value, dtype));
             }
         }
         // Nor one whose layers load would refuse as diverging (a threshold or step ≤ 0, an expanding layer).
@@ -93,54 +93,35 @@ public final class ModelFiles {
         Safetensors.Contents c = Safetensors.read(file);
         Map<String, String> meta = c.metadata();
         String where = "model file " + file;
-        String format = meta.get("format");
-        if (!FORMAT.equals(format)) {
-            throw new ModelFileException(where + " is not an Unroll model: its metadata 'format' is "
-                    + (format == null ? "missing" : "'" + format + "'") + ", expected '" + FORMAT
-                    + "'; save models with ModelFiles.save (or `unroll train`)");
-        }
-        int version = intField(meta, "format_version", where);
-        if (version != VERSION) {
-            throw new ModelFileException(where + " has format_version " + version + " but this Unroll reads version "
-                    + VERSION + "; re-save it with a matching Unroll version");
-        }
+        ModelFileReader in = new ModelFileReader(c, where, "ModelFiles.save");
+        in.requireFormat(FORMAT, VERSION, "an Unroll model", "save models with ModelFiles.save (or `unroll train`)");
         Parametrization par;
         try {
-            par = Parametrization.fromId(field(meta, "parametrization", where));
+            par = Parametrization.fromId(in.field("parametrization"));
         } catch (InvalidArgumentException e) {
             throw new ModelFileException(where + ": " + e.getMessage());
         }
-        int layers = intField(meta, "layers", where);
-        int n = intField(meta, "signal_dim", where);
-        int m = intField(meta, "atoms", where);
-        double lambda;
-        try {
-            lambda = Double.parseDouble(field(meta, "lambda", where));
-        } catch (NumberFormatException e) {
-            throw new ModelFileException(where + ": metadata 'lambda' must be a number, but is '" + meta.get("lambda") + "'");
-        }
-        DType dtype;
-        try {
-            dtype = DType.valueOf(field(meta, "dtype", where));
-        } catch (IllegalArgumentException e) {
-            throw new ModelFileException(where + ": dtype '" + meta.get("dtype") + "' is not one of F32, F64");
-        }
+        int layers = in.intField("layers");
+        int n = in.intField("signal_dim");
+        int m = in.intField("atoms");
+        double lambda = in.doubleField("lambda");
+        DType dtype = in.dtype();
         if (layers < 1 || n < 1 || m < 1 || !(lambda > 0) || Double.isInfinite(lambda)) {
             throw new ModelFileException(where + ": metadata layers, signal_dim, atoms must be ≥ 1 and lambda a "
                     + "finite number > 0, but they are " + layers + ", " + n + ", " + m + ", " + lambda);
         }
-        HostMatrix d = matrix(c, "dictionary", n, m, DType.F64, where);
+        HostMatrix d = in.matrix("dictionary", n, m, DType.F64);
         requireUsableDictionary(d, dtype, where);
         String sum = checksum(d);
         if (!sum.equals(meta.get("dictionary_sha256"))) {
             throw new ModelFileException(where + ": the dictionary's SHA-256 is " + sum + " but the metadata says "
                     + meta.get("dictionary_sha256") + "; the file was altered or truncated — save the model again");
         }
-        HostMatrix w = par == Parametrization.ALISTA ? matrix(c, "analytic_weights", n, m, dtype, where) : null;
+        HostMatrix w = par == Parametrization.ALISTA ? in.matrix("analytic_weights", n, m, dtype) : null;
         Map<String, HostMatrix> values = new LinkedHashMap<>();
         for (int t = 0; t < layers; t++) {
             for (ParamKind kind : par.layout(t)) {
-                values.put(name(t, kind), matrix(c, name(t, kind), kind.rows(n, m), kind.cols(n, m), dtype, where));
+                values.put(name(t, kind), in.matrix(name(t, kind), kind.rows(n, m), kind.cols(n, m), dtype));
             }
         }
         int expected = values.size() + 1 + (w == null ? 0 : 1);
@@ -217,58 +198,6 @@ public final class ModelFiles {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(buf.array()));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
-    }
-
-    private static Tensor tensor(HostMatrix h, DType dtype) {
-        ColumnMajorF64 m = new ColumnMajorF64(h.rows(), h.cols(), h.values());
-        if (dtype == DType.F64) {
-            return Tensor.ofColumnMajor(m);
-        }
-        float[] f = new float[h.values().length];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = (float) h.values()[i];
-        }
-        return Tensor.ofColumnMajor(new ColumnMajorF32(h.rows(), h.cols(), f));
-    }
-
-    private static HostMatrix matrix(Safetensors.Contents c, String name, int rows, int cols, DType dtype,
-                                     String where) {
-        Tensor t = c.tensors().get(name);
-        if (t == null) {
-            throw new ModelFileException(where + " has no tensor '" + name + "' (expected " + rows + "×" + cols + " "
-                    + dtype + "); it holds " + c.tensors().keySet());
-        }
-        if (t.dtype() != dtype || t.shape().length != 2 || t.shape()[0] != rows || t.shape()[1] != cols) {
-            throw new ModelFileException(where + ": tensor '" + name + "' is " + t.dtype() + " "
-                    + java.util.Arrays.toString(t.shape()) + " but the metadata implies " + dtype + " [" + rows + ", "
-                    + cols + "]");
-        }
-        HostMatrix h = new HostMatrix(rows, cols, t.toMatrixF64().data());
-        for (double v : h.values()) {
-            if (!Double.isFinite(v)) {
-                throw new ModelFileException(where + ": tensor '" + name + "' holds " + v
-                        + "; a model's parameters must be finite — retrain or restore the file");
-            }
-        }
-        return h;
-    }
-
-    private static String field(Map<String, String> meta, String key, String where) {
-        String v = meta.get(key);
-        if (v == null) {
-            throw new ModelFileException(where + " lacks the metadata field '" + key + "' (it has " + meta.keySet()
-                    + "); it was not written by ModelFiles.save of this version");
-        }
-        return v;
-    }
-
-    private static int intField(Map<String, String> meta, String key, String where) {
-        String v = field(meta, key, where);
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new ModelFileException(where + ": metadata '" + key + "' must be an integer, but is '" + v + "'");
         }
     }
 

@@ -10,7 +10,6 @@ import dev.unroll.solvers.tv.TvNetworkKind;
 import dev.unroll.solvers.tv.TvProblem;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeSet;
@@ -54,7 +53,7 @@ public final class TvModelFiles {
         for (Param q : net.parameters().values()) {
             HostMatrix v = q.host();
             v.requireFinite("parameter " + q.name() + " of the model to save as " + file);
-            tensors.put(q.name(), tensor(v, p.dtype()));
+            tensors.put(q.name(), ModelFileReader.tensor(v, p.dtype()));
         }
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", FORMAT);
@@ -81,50 +80,31 @@ public final class TvModelFiles {
         Safetensors.Contents c = Safetensors.read(file);
         Map<String, String> meta = c.metadata();
         String where = "TV model file " + file;
-        String format = meta.get("format");
-        if (!FORMAT.equals(format)) {
-            throw new ModelFileException(where + " is not an Unroll TV model: its metadata 'format' is "
-                    + (format == null ? "missing" : "'" + format + "'") + ", expected '" + FORMAT
-                    + "'; save TV models with TvModelFiles.save (or `unroll train --problem tv`)");
-        }
-        int version = intField(meta, "format_version", where);
-        if (version != VERSION) {
-            throw new ModelFileException(where + " has format_version " + version + " but this Unroll reads version "
-                    + VERSION + "; re-save it with a matching Unroll version");
-        }
+        ModelFileReader in = new ModelFileReader(c, where, "TvModelFiles.save");
+        in.requireFormat(FORMAT, VERSION, "an Unroll TV model",
+                "save TV models with TvModelFiles.save (or `unroll train --problem tv`)");
         TvNetworkKind kind;
         try {
-            kind = TvNetworkKind.fromId(field(meta, "network", where));
+            kind = TvNetworkKind.fromId(in.field("network"));
         } catch (InvalidArgumentException e) {
             throw new ModelFileException(where + ": " + e.getMessage());
         }
-        int layers = intField(meta, "layers", where);
-        int k = intField(meta, "length", where);
-        int m = intField(meta, "measurements", where);
-        double lambda;
-        try {
-            lambda = Double.parseDouble(field(meta, "lambda", where));
-        } catch (NumberFormatException e) {
-            throw new ModelFileException(where + ": metadata 'lambda' must be a number, but is '" + meta.get("lambda")
-                    + "'");
-        }
-        DType dtype;
-        try {
-            dtype = DType.valueOf(field(meta, "dtype", where));
-        } catch (IllegalArgumentException e) {
-            throw new ModelFileException(where + ": dtype '" + meta.get("dtype") + "' is not one of F32, F64");
-        }
+        int layers = in.intField("layers");
+        int k = in.intField("length");
+        int m = in.intField("measurements");
+        double lambda = in.doubleField("lambda");
+        DType dtype = in.dtype();
         if (layers < 1 || k < 2 || m < 1 || !(lambda > 0) || Double.isInfinite(lambda)) {
             throw new ModelFileException(where + ": metadata layers and measurements must be ≥ 1, length ≥ 2 and "
                     + "lambda a finite number > 0, but they are " + layers + ", " + m + ", " + k + ", " + lambda);
         }
         TvProblem.Start start;
         try {
-            start = TvProblem.Start.fromId(field(meta, "start", where));
+            start = TvProblem.Start.fromId(in.field("start"));
         } catch (InvalidArgumentException e) {
             throw new ModelFileException(where + ": " + e.getMessage());
         }
-        HostMatrix phi = matrix(c, OPERATOR, m, k, DType.F64, where);
+        HostMatrix phi = in.matrix(OPERATOR, m, k, DType.F64);
         String sum = ModelFiles.checksum(phi);
         if (!sum.equals(meta.get("operator_sha256"))) {
             throw new ModelFileException(where + ": the operator's SHA-256 is " + sum + " but the metadata says "
@@ -139,7 +119,7 @@ public final class TvModelFiles {
         try {
             TvNetwork net = TvNetwork.create(kind, problem, layers);
             try {
-                fill(net, c, dtype, where);
+                fill(net, in, dtype);
                 return new Loaded(problem, net, meta);
             } catch (RuntimeException e) {
                 net.close();
@@ -152,7 +132,9 @@ public final class TvModelFiles {
     }
 
     /** Checks that the file's tensors are exactly the network's parameters, then sets them. */
-    private static void fill(TvNetwork net, Safetensors.Contents c, DType dtype, String where) {
+    private static void fill(TvNetwork net, ModelFileReader in, DType dtype) {
+        Safetensors.Contents c = in.contents();
+        String where = in.where();
         TreeSet<String> extra = new TreeSet<>(c.tensors().keySet());
         extra.remove(OPERATOR);
         extra.removeAll(net.parameters().keySet());
@@ -162,61 +144,10 @@ public final class TvModelFiles {
         }
         Map<String, HostMatrix> values = new LinkedHashMap<>();
         for (Param q : net.parameters().values()) {
-            values.put(q.name(), matrix(c, q.name(), q.value().rows(), q.value().cols(), dtype, where));
+            values.put(q.name(), in.matrix(q.name(), q.value().rows(), q.value().cols(), dtype));
         }
         for (Param q : net.parameters().values()) {
             q.set(values.get(q.name()));
-        }
-    }
-
-    private static Tensor tensor(HostMatrix h, DType dtype) {
-        if (dtype == DType.F64) {
-            return Tensor.ofColumnMajor(new ColumnMajorF64(h.rows(), h.cols(), h.values()));
-        }
-        float[] f = new float[h.values().length];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = (float) h.values()[i]; // exact: the values came from an F32 matrix
-        }
-        return Tensor.ofColumnMajor(new ColumnMajorF32(h.rows(), h.cols(), f));
-    }
-
-    private static HostMatrix matrix(Safetensors.Contents c, String name, int rows, int cols, DType dtype,
-                                     String where) {
-        Tensor t = c.tensors().get(name);
-        if (t == null) {
-            throw new ModelFileException(where + " has no tensor '" + name + "' (expected " + rows + "×" + cols + " "
-                    + dtype + "); it holds " + c.tensors().keySet());
-        }
-        if (t.dtype() != dtype || t.shape().length != 2 || t.shape()[0] != rows || t.shape()[1] != cols) {
-            throw new ModelFileException(where + ": tensor '" + name + "' is " + t.dtype() + " "
-                    + Arrays.toString(t.shape()) + " but the metadata implies " + dtype + " [" + rows + ", " + cols
-                    + "]");
-        }
-        HostMatrix h = new HostMatrix(rows, cols, t.toMatrixF64().data());
-        for (double v : h.values()) {
-            if (!Double.isFinite(v)) {
-                throw new ModelFileException(where + ": tensor '" + name + "' holds " + v
-                        + "; a model's parameters must be finite — retrain or restore the file");
-            }
-        }
-        return h;
-    }
-
-    private static String field(Map<String, String> meta, String key, String where) {
-        String v = meta.get(key);
-        if (v == null) {
-            throw new ModelFileException(where + " lacks the metadata field '" + key + "' (it has " + meta.keySet()
-                    + "); it was not written by TvModelFiles.save of this version");
-        }
-        return v;
-    }
-
-    private static int intField(Map<String, String> meta, String key, String where) {
-        String v = field(meta, key, where);
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new ModelFileException(where + ": metadata '" + key + "' must be an integer, but is '" + v + "'");
         }
     }
 
