@@ -205,16 +205,19 @@ final class MicroBatcher implements AutoCloseable {
             Request next = queue.poll();
             if (next == null) {
                 long wait = deadline - System.nanoTime();
-                if (wait <= 0) {
+                // A closing batcher waits for no more company: the gathered calls run now, so close() is not held
+                // up by a long maxDelay. The wait is sliced so that close() is seen within one slice.
+                if (wait <= 0 || !running) {
                     break;
                 }
                 try {
-                    next = queue.poll(wait, TimeUnit.NANOSECONDS);
+                    next = queue.poll(Math.min(wait, TimeUnit.MILLISECONDS.toNanos(IDLE_POLL_MILLIS)),
+                            TimeUnit.NANOSECONDS);
                 } catch (InterruptedException e) {
                     break;
                 }
                 if (next == null) {
-                    break;
+                    continue; // the slice ended: check the deadline and close() again
                 }
             }
             if (next.take()) {
