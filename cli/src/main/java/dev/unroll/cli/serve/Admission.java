@@ -39,6 +39,11 @@ final class Admission implements Executor, AutoCloseable {
                 new ArrayBlockingQueue<>(OVERFLOW_QUEUE), threads("unroll-serve-overflow-"));
     }
 
+    /** Slots free now: 0 means the next exchange is answered 503 (package-private, for the server's tests). */
+    int freeSlots() {
+        return slots.availablePermits();
+    }
+
     /** Whether the exchange running on this thread got a slot (false: answer 503). */
     static boolean admitted() {
         return !Boolean.FALSE.equals(ADMITTED.get());

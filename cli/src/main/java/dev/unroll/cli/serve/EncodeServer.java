@@ -70,6 +70,11 @@ public final class EncodeServer implements AutoCloseable {
     }
 
     /** The URL the server listens on, with the port it took (e.g. {@code http://127.0.0.1:8080}). */
+    /** Worker and queue slots free now (package-private: lets a test wait until the server is full). */
+    int freeSlots() {
+        return admission.freeSlots();
+    }
+
     public URI uri() {
         InetSocketAddress a = http.getAddress();
         String host = a.getAddress().getHostAddress();

@@ -216,13 +216,12 @@ class EncodeServerTest {
                 EncodeServer server = EncodeServer.start(served, tiny, backend.name(), "step-5", 64);
                 URI encode = server.uri().resolve("/encode");
                 CompletableFuture<HttpResponse<String>> first = postAsync(encode, body);
-                // Wait until the first request holds the worker: its signal is then waiting in the micro-batcher.
-                long until = System.nanoTime() + 10_000_000_000L;
-                HttpResponse<String> second;
-                do {
-                    Thread.sleep(50);
-                    second = post(encode, "application/json", body);
-                } while (second.statusCode() == 200 && !first.isDone() && System.nanoTime() < until);
+                // Wait until the first request holds the only slot (the test's time bound ends a wait that never
+                // comes): its signal then waits in the micro-batcher, and the next request must be refused.
+                while (server.freeSlots() > 0 && !first.isDone()) {
+                    Thread.onSpinWait();
+                }
+                HttpResponse<String> second = post(encode, "application/json", body);
                 assertEquals(503, second.statusCode(), second.body());
                 assertEquals("1", second.headers().firstValue("Retry-After").orElse(null));
                 assertTrue(second.body().contains("at capacity"), second.body());

@@ -45,14 +45,14 @@ class SolverServiceHooksTest {
             try (Backend be = Backends.open("reference");
                  LassoProblem p = LassoProblem.create(be, DType.F32, DATA.dictionary(), 0.2);
                  UnrolledNetwork net = UnrolledNetwork.create(p, Parametrization.STEP, 4);
-                 Solver s = Solver.of(net, SLOW)) {
+                 Solver s = Solver.of(net, SLOW);
+                 // Micro-batches that wait a minute for company: a call that waited for its batch instead of its
+                 // deadline would outlast the 20 s bound of this test, with no clock read here.
+                 Solver patient = Solver.of(net, Batching.upTo(64, Duration.ofMinutes(1)))) {
                 float[] z = new float[p.atoms()];
                 Arrays.fill(z, -7f);
-                long t0 = System.nanoTime();
                 EncodeTimeoutException e = assertThrows(EncodeTimeoutException.class,
-                        () -> s.encode(column(0), z, Duration.ofMillis(50)));
-                long tookMs = (System.nanoTime() - t0) / 1_000_000;
-                assertTrue(tookMs < 1_000, "the call waited for its batch's delay instead of its deadline: " + tookMs);
+                        () -> patient.encode(column(0), z, Duration.ofMillis(50)));
                 assertTrue(e.getMessage().contains("withdrawn"), e.getMessage());
                 for (float v : z) {
                     assertEquals(-7f, v, "the withdrawn call's output was written");
