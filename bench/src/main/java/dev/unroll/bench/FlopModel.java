@@ -86,7 +86,7 @@ public final class FlopModel {
     /**
      * FLOPs per sample of one operation of a T-layer network (see the class comment).
      *
-     * @throws IllegalArgumentException for parametrizations other than LISTA and STEP, which the peer lacks
+     * @throws IllegalArgumentException for parametrizations other than LISTA, COUPLED and STEP
      */
     public static long unrolledPerSample(Parametrization p, Mode mode, long layers, long n, long m) {
         long loss = 2 * n * m;
@@ -99,8 +99,14 @@ public final class FlopModel {
                 long forward = 2 * m * n + (layers - 1) * 4 * m * n;
                 yield mode == Mode.FORWARD ? forward : 2 * (forward + loss);
             }
+            case COUPLED -> {
+                // Per layer R = DZ − X and U = Z − W R; the reverse mode runs three such products per layer
+                // (Ū Rᵀ, Wᵀ Ū, Dᵀ(Wᵀ Ū)) and the loss's gradient one more.
+                long forward = layers * 4 * m * n;
+                yield mode == Mode.FORWARD ? forward : forward + loss + layers * 6 * m * n + loss;
+            }
             default -> throw new IllegalArgumentException("no FLOP model for parametrization " + p.id()
-                    + "; the benchmarks cover lista and step");
+                    + "; the benchmarks cover lista, coupled and step");
         };
     }
 }

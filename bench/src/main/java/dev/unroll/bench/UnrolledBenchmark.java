@@ -171,6 +171,20 @@ public class UnrolledBenchmark {
         return z;
     }
 
+    /**
+     * A forward pass that records the tape the reverse mode reads: each trial point of the line search runs
+     * one (the accepted one's gradient then needs no second pass). Against {@link #forward}, the cost of the
+     * recording.
+     */
+    @Benchmark
+    public Object recordedForward() {
+        if (be == null) {
+            throw new IllegalStateException("SKIPPED (not an error): the peer " + backend + " has no recorded forward pass");
+        }
+        be.unrolledForward(model, x, tape, z);
+        return z;
+    }
+
     /** One unsupervised training step: recorded forward, loss and ∂F/∂Z, reverse mode, Adam. */
     @Benchmark
     public Object trainingStep() {
@@ -198,15 +212,17 @@ public class UnrolledBenchmark {
         double[] wz = null;
         double[] wx = null;
         double[] theta = null;
-        if (p == Parametrization.LISTA) {
-            wz = new double[m * m];                     // I − DᵀD/L, m×m column-major
-            for (int j = 0; j < m; j++) {
-                for (int i = 0; i < m; i++) {
-                    double s = 0;
-                    for (int r = 0; r < n; r++) {
-                        s += dict[r + i * n] * dict[r + j * n];
+        if (p == Parametrization.LISTA || p == Parametrization.COUPLED) {
+            if (p == Parametrization.LISTA) {
+                wz = new double[m * m];                     // I − DᵀD/L, m×m column-major
+                for (int j = 0; j < m; j++) {
+                    for (int i = 0; i < m; i++) {
+                        double s = 0;
+                        for (int r = 0; r < n; r++) {
+                            s += dict[r + i * n] * dict[r + j * n];
+                        }
+                        wz[i + j * m] = (i == j ? 1 : 0) - s / lip;
                     }
-                    wz[i + j * m] = (i == j ? 1 : 0) - s / lip;
                 }
             }
             wx = new double[m * n];                     // Dᵀ/L, m×n column-major
@@ -224,10 +240,11 @@ public class UnrolledBenchmark {
                 switch (kind) {
                     case W_Z -> BenchSupport.upload(be, wz, target);
                     case W_X -> BenchSupport.upload(be, wx, target);
+                    case W_COUPLED -> BenchSupport.upload(be, wx, target); // LISTA-CP's ISTA start: W = Dᵀ/L
                     case THRESHOLDS -> BenchSupport.upload(be, theta, target);
                     case STEP_SIZE -> BenchSupport.upload(be, new double[]{1 / lip}, target);
                     default -> throw new IllegalStateException("the benchmark does not initialise " + kind
-                            + " (parametrization " + variant + "); use lista or step");
+                            + " (parametrization " + variant + "); use lista, coupled or step");
                 }
             }
         }

@@ -204,19 +204,21 @@ final class Blas {
         return x.dtype() == DType.F32 ? ElementwiseF32.norm(x) : ElementwiseF64.norm(x);
     }
 
-    void columnSumSquares(Mat x, double[] out) {
+    /** Per-column sums of {@code x} into out[from..from + x.cols()). */
+    void columnSumSquares(Mat x, double[] out, int from) {
         if (x.dtype() == DType.F32) {
-            ElementwiseF32.columnSumSquares(x, out);
+            ElementwiseF32.columnSumSquares(x, out, from);
         } else {
-            ElementwiseF64.columnSumSquares(x, out);
+            ElementwiseF64.columnSumSquares(x, out, from);
         }
     }
 
-    void columnL1(Mat x, double[] out) {
+    /** Per-column sums of {@code x} into out[from..from + x.cols()). */
+    void columnL1(Mat x, double[] out, int from) {
         if (x.dtype() == DType.F32) {
-            ElementwiseF32.columnL1(x, out);
+            ElementwiseF32.columnL1(x, out, from);
         } else {
-            ElementwiseF64.columnL1(x, out);
+            ElementwiseF64.columnL1(x, out, from);
         }
     }
 

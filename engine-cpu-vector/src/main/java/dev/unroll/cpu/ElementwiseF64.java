@@ -320,17 +320,17 @@ final class ElementwiseF64 {
 
     // ------------------------------------------------------------------ losses
 
-    /** out[j] = Σ_i x_ij² (double). */
-    static void columnSumSquares(Mat x, double[] out) {
+    /** out[from + j] = Σ_i x_ij² (double). */
+    static void columnSumSquares(Mat x, double[] out, int from) {
         double[] a = x.d();
         for (int j = 0; j < x.cols(); j++) {
             int base = x.off() + j * x.ld();
-            out[j] = GemmF64.dot(x.rows(), a, base, a, base);
+            out[from + j] = GemmF64.dot(x.rows(), a, base, a, base);
         }
     }
 
-    /** out[j] = Σ_i |x_ij| (double). */
-    static void columnL1(Mat x, double[] out) {
+    /** out[from + j] = Σ_i |x_ij| (double). */
+    static void columnL1(Mat x, double[] out, int from) {
         double[] a = x.d();
         int m = x.rows();
         for (int j = 0; j < x.cols(); j++) {
@@ -344,7 +344,7 @@ final class ElementwiseF64 {
             for (; i < m; i++) {
                 t += Math.abs(a[base + i]);
             }
-            out[j] = t;
+            out[from + j] = t;
         }
     }
 

@@ -23,7 +23,8 @@ import dev.unroll.engine.UnrolledModel;
  * With a tape, the forward pass records each layer's R in it ({@link Tape#residual}) and the reverse pass reads
  * it back instead of recomputing D·Z (one product of the four per layer of the reverse mode).
  * Scratch matrices come from the executing thread's {@link Workspace}. From a batch of {@link #TILED_FROM},
- * the forward pass runs batch-tiled, {@link #TILE} columns a tile: each thread takes tiles and runs each
+ * the forward pass runs batch-tiled, at most {@link #TILE} columns a tile and as many columns per thread
+ * ({@link Workers#tileWidth}): each thread takes tiles and runs each
  * through every layer with products of its own, so a tile stays in that core's cache across layers and no product is split and
  * joined. The reverse mode runs the same way in parts of the batch, one per thread, each summing its own
  * weight gradients; the parts are added in a fixed order afterwards.
@@ -42,6 +43,8 @@ final class UnrolledPasses {
      * tiled forward pass's samples).
      */
     static final int TILE = 132;
+    /** Columns of the products' micro-kernel: tile widths are multiples of it ({@link Workers#tileWidth}). */
+    private static final int KERNEL_COLUMNS = 6;
     /** The batch from which passes run tiled (two tiles, the second a little short at 256). */
     static final int TILED_FROM = 256;
     /**
@@ -91,12 +94,13 @@ final class UnrolledPasses {
             // codes stay in that core's L2 from one layer to the next instead of streaming through memory.
             // With one thread (or a busy pool) the tiles run one after another on the caller, for the cache alone,
             // once the batch outgrows it.
-            ForwardTiles tiles = FORWARD_TILES.get().set(this, model, x, z0, layers, tape, zOut, stepT,
+            int width = workers.tileWidth(batch, TILE, KERNEL_COLUMNS);
+            ForwardTiles tiles = FORWARD_TILES.get().set(this, model, x, z0, layers, tape, zOut, stepT, width,
                     PASSES.incrementAndGet());
-            workers.forRangeAndClear(batch, TILE, work, tiles);
+            workers.forTilesAndClear(batch, width, work, tiles);
             return;
         }
-        forwardColumns(blas, model, stepT, x, z0, layers, tape, zOut, 0, batch, 0);
+        forwardColumns(blas, model, stepT, x, z0, layers, tape, zOut, 0, batch, 0, 0);
     }
 
     /** Whether a whole-batch pass's per-column matrices outgrow one core's cache ({@link #SERIAL_TILING_BYTES}). */
@@ -106,20 +110,19 @@ final class UnrolledPasses {
     }
 
     /**
-     * The forward pass over columns [j0, j1) of the batch, with {@code b}'s products. {@code pass} ≠ 0: a tile
-     * of split pass number {@code pass}, which reads and writes column views of the caller's matrices (kept per
+     * The forward pass over columns [j0, j1) of the batch, with {@code b}'s products. {@code pass} ≠ 0: tile
+     * number {@code tile} of split pass number {@code pass}, which reads and writes column views of the caller's matrices (kept per
      * thread, so a pass allocates none) and the executing thread's own scratch, and lays out each weight
      * matrix once per thread and pass ({@link #weightProduct}).
      */
     private void forwardColumns(Blas b, UnrolledModel model, Mat stepT, Matrix x, Matrix z0, int layers, Tape tape,
-                                Matrix zOut, int j0, int j1, long pass) {
+                                Matrix zOut, int j0, int j1, long pass, int tile) {
         NetworkSpec spec = model.spec();
         DType dt = spec.dtype();
         int m = spec.atoms();
         int n = spec.signalDim();
         int width = j1 - j0;
         TileViews views = pass != 0 ? TILE_VIEWS.get() : null;
-        int tile = j0 / TILE;
         Mat xm = columns(views, TileViews.X, tile, x, j0, j1);
         Workspace ws = workspaces.get();
         // Layers before the tape's window (all of them without a tape) run through scratch.
@@ -175,10 +178,12 @@ final class UnrolledPasses {
         private Tape tape;
         private Matrix zOut;
         private Mat stepT;
+        private int width;
         private long pass;
 
         ForwardTiles set(UnrolledPasses passes, UnrolledModel model, Matrix x, Matrix z0, int layers, Tape tape,
-                         Matrix zOut, Mat stepT, long pass) {
+                         Matrix zOut, Mat stepT, int width, long pass) {
+            this.width = width;
             this.pass = pass;
             this.passes = passes;
             this.model = model;
@@ -204,9 +209,9 @@ final class UnrolledPasses {
 
         @Override
         public void run(int from, int to) {
-            for (int j = from; j < to; j += TILE) {
-                passes.forwardColumns(passes.serial, model, stepT, x, z0, layers, tape, zOut, j, Math.min(to, j + TILE),
-                        pass);
+            for (int j = from; j < to; j += width) {
+                passes.forwardColumns(passes.serial, model, stepT, x, z0, layers, tape, zOut, j, Math.min(to, j + width),
+                        pass, j / width);
             }
         }
     }
@@ -341,9 +346,10 @@ final class UnrolledPasses {
             blas.transpose(Mat.of(model.dictionary()), dT);
         }
         long work = (long) batch * lastLayers * spec.atoms() * (spec.atoms() + spec.signalDim()) * 3;
-        int tiles = (batch + TILE - 1) / TILE;
+        int width = workers.tileWidth(batch, TILE, KERNEL_COLUMNS);
+        int tiles = (batch + width - 1) / width;
         int parts = Math.min(workers.threads(), tiles);
-        int partLength = (tiles + parts - 1) / parts * TILE;
+        int partLength = (tiles + parts - 1) / parts * width;
         GradientParts sums = GRADIENT_PARTS.get();
         if (batch >= TILED_FROM && (outgrowsCache(spec, batch) || workers.splits(batch, partLength, work))) {
             // Parts of the batch, each on one thread with serial products, tile by tile through every layer of
@@ -353,11 +359,11 @@ final class UnrolledPasses {
             // never depends on which thread ran which part.
             sums.prepare(parts, model, grads, gd, k, lastLayers);
             BackwardTiles body = BACKWARD_TILES.get().set(this, model, tape, gradZ, dT, lastLayers, sums, partLength,
-                    PASSES.incrementAndGet());
+                    width, PASSES.incrementAndGet());
             workers.forRangeAndClear(batch, partLength, work, body);
         } else {
             sums.prepare(1, model, grads, gd, k, lastLayers);
-            backwardColumns(blas, model, tape, gradZ, dT, lastLayers, sums.part(0), 0, batch, true, 0);
+            backwardColumns(blas, model, tape, gradZ, dT, lastLayers, sums.part(0), 0, batch, true, 0, 0);
         }
         sums.finish(blas, model, grads, k, lastLayers);
     }
@@ -368,7 +374,7 @@ final class UnrolledPasses {
      * to, and its scalar sums and D's gradient are added to. {@code pass}: as in {@link #forwardColumns}.
      */
     private void backwardColumns(Blas b, UnrolledModel model, Tape tape, Matrix gradZ, Mat dT, int lastLayers,
-                                 GradientParts.Part part, int j0, int j1, boolean first, long pass) {
+                                 GradientParts.Part part, int j0, int j1, boolean first, long pass, int tile) {
         NetworkSpec spec = model.spec();
         DType dt = spec.dtype();
         int m = spec.atoms();
@@ -376,7 +382,6 @@ final class UnrolledPasses {
         int k = tape.layersRun();
         int width = j1 - j0;
         TileViews views = pass != 0 ? TILE_VIEWS.get() : null;
-        int tile = j0 / TILE;
         Mat d = Mat.of(model.dictionary());
         Mat x = columns(views, TileViews.X, tile, tape.input(), j0, j1);
         Workspace ws = workspaces.get();
@@ -449,10 +454,12 @@ final class UnrolledPasses {
         private int lastLayers;
         private GradientParts sums;
         private int partLength;
+        private int width;
         private long pass;
 
         BackwardTiles set(UnrolledPasses passes, UnrolledModel model, Tape tape, Matrix gradZ, Mat dT, int lastLayers,
-                          GradientParts sums, int partLength, long pass) {
+                          GradientParts sums, int partLength, int width, long pass) {
+            this.width = width;
             this.pass = pass;
             this.passes = passes;
             this.model = model;
@@ -484,9 +491,9 @@ final class UnrolledPasses {
                 if (start > 0 && part.dictionary != null) {
                     passes.serial.fill(part.dictionary, 0); // part 0 adds into the caller's, zeroed before
                 }
-                for (int j = start; j < end; j += TILE) {
+                for (int j = start; j < end; j += width) {
                     passes.backwardColumns(passes.serial, model, tape, gradZ, dT, lastLayers, part, j,
-                            Math.min(end, j + TILE), j == start, pass);
+                            Math.min(end, j + width), j == start, pass, j / width);
                 }
             }
         }

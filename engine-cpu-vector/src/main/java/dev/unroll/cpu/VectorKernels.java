@@ -28,6 +28,9 @@ final class VectorKernels implements BackendKernels {
     private final UnrolledPasses unrolled;
     private final ProxTvColumns proxTv;
     private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(Workspace::new);
+    /** Columns of a split {@link #lassoObjective}: a multiple of the products' 6-column micro-kernel. */
+    private static final int LOSS_GRAIN = 6;
+    private static final ThreadLocal<LossColumns> LOSS_COLUMNS = ThreadLocal.withInitial(LossColumns::new);
 
     VectorKernels(int threads) {
         this.workers = new Workers(threads);
@@ -164,12 +167,20 @@ final class VectorKernels implements BackendKernels {
         Mat dm = Mat.of(d);
         Mat zm = Mat.of(z);
         Mat r = workspaces.get().get(0, x.dtype(), x.rows(), batch);
-        blas.copy(Mat.of(x), r);
-        blas.gemm(false, false, 1, dm, zm, -1, r);
         double[] squares = Scratch.doubles(Scratch.SAMPLE_SQUARES, batch);
         double[] l1 = Scratch.doubles(Scratch.SAMPLE_L1, batch);
-        blas.columnSumSquares(r, squares);
-        blas.columnL1(zm, l1);
+        Mat gz = Mat.of(gradZ);
+        double gradScale = batch == 0 ? 0 : 1.0 / batch;
+        long work = (long) batch * d.rows() * d.cols() * (gz == null ? 1 : 2);
+        if (gradD == null && workers.splits(batch, LOSS_GRAIN, work)) {
+            // Every per-sample step at once on each thread's columns (residual, its norm, ‖z‖₁, the gradient):
+            // one split instead of two split products and four passes over the batch on the caller alone.
+            LossColumns body = LOSS_COLUMNS.get().set(dm, Mat.of(x), zm, r, squares, l1, gz, lambda * gradScale,
+                    gradScale);
+            workers.forRangeAndClear(batch, LOSS_GRAIN, work, body);
+        } else {
+            lossColumns(blas, dm, Mat.of(x), zm, r, squares, l1, gz, lambda * gradScale, gradScale, 0);
+        }
         Mat ps = Mat.of(perSample);
         double total = 0;
         for (int b = 0; b < batch; b++) {
@@ -179,15 +190,72 @@ final class VectorKernels implements BackendKernels {
                 ps.set(0, b, f);
             }
         }
-        if (gradZ != null) {
-            Mat gz = Mat.of(gradZ);
-            blas.signScaled(zm, batch == 0 ? 0 : lambda / batch, gz);
-            blas.gemm(true, false, batch == 0 ? 0 : 1.0 / batch, dm, r, 1, gz);
-        }
         if (gradD != null) {
-            blas.gemm(false, true, batch == 0 ? 0 : 1.0 / batch, r, zm, 0, Mat.of(gradD));
+            blas.gemm(false, true, gradScale, r, zm, 0, Mat.of(gradD));
         }
         return batch == 0 ? 0 : total / batch;
+    }
+
+    /**
+     * The per-sample part of the Lasso objective on columns [from, from + x.cols()) of the batch, with
+     * {@code b}'s products: r = Dz − x, its squared norms and ‖z‖₁ into {@code squares} and {@code l1}, and,
+     * with {@code gz}, gz = signScale·sign(z) + gradScale·Dᵀr.
+     */
+    private static void lossColumns(Blas b, Mat d, Mat x, Mat z, Mat r, double[] squares, double[] l1, Mat gz,
+                                    double signScale, double gradScale, int from) {
+        b.copy(x, r);
+        b.gemm(false, false, 1, d, z, -1, r);
+        b.columnSumSquares(r, squares, from);
+        b.columnL1(z, l1, from);
+        if (gz != null) {
+            b.signScaled(z, signScale, gz);
+            b.gemm(true, false, gradScale, d, r, 1, gz);
+        }
+    }
+
+    /** The arguments of a split {@link #lassoObjective}, in a per-thread object reused from call to call. */
+    private static final class LossColumns implements Workers.ReusedRange {
+        private final Blas serial = new Blas(Workers.SERIAL);
+        private Mat d;
+        private Mat x;
+        private Mat z;
+        private Mat r;
+        private double[] squares;
+        private double[] l1;
+        private Mat gz;
+        private double signScale;
+        private double gradScale;
+
+        LossColumns set(Mat d, Mat x, Mat z, Mat r, double[] squares, double[] l1, Mat gz, double signScale,
+                        double gradScale) {
+            this.d = d;
+            this.x = x;
+            this.z = z;
+            this.r = r;
+            this.squares = squares;
+            this.l1 = l1;
+            this.gz = gz;
+            this.signScale = signScale;
+            this.gradScale = gradScale;
+            return this;
+        }
+
+        @Override
+        public void clear() {
+            d = null;
+            x = null;
+            z = null;
+            r = null;
+            squares = null;
+            l1 = null;
+            gz = null;
+        }
+
+        @Override
+        public void run(int from, int to) {
+            lossColumns(serial, d, x.columns(from, to), z.columns(from, to), r.columns(from, to), squares, l1,
+                    gz == null ? null : gz.columns(from, to), signScale, gradScale, from);
+        }
     }
 
     @Override
@@ -197,7 +265,7 @@ final class VectorKernels implements BackendKernels {
         blas.copy(Mat.of(z), e);
         blas.axpy(-1, Mat.of(target), e);
         double[] squares = Scratch.doubles(Scratch.SAMPLE_SQUARES, batch);
-        blas.columnSumSquares(e, squares);
+        blas.columnSumSquares(e, squares, 0);
         Mat ps = Mat.of(perSample);
         double total = 0;
         for (int b = 0; b < batch; b++) {
