@@ -38,7 +38,7 @@ final class Workers implements AutoCloseable {
     /** Chunks per thread of a split: enough for the threads to even out, few enough to cost nothing. */
     private static final int CHUNKS_PER_THREAD = 4;
     /** How long a helper spins for the next split before it parks. */
-    static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(Long.getLong("unroll.cpu.spinMicros", 200));
+    static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
     /** Spins of the caller waiting for its helpers before it yields its core (a helper may have lost its own). */
     private static final int JOIN_SPINS_BEFORE_YIELD = 1 << 14;
 
